@@ -1,0 +1,99 @@
+import { BlockList, isIP } from 'node:net';
+import { z } from 'zod';
+import { DurationMs, SizeBytes } from './units.js';
+import { isValidTimezone } from '../parse/timezone.js';
+
+const Port = z.number().int().min(0).max(65535);
+const IpAddress = z.string().refine((s) => isIP(s) !== 0, { message: 'must be an IPv4 or IPv6 address literal' });
+
+/** "10.0.0.0/8", "2001:db8::/32", or a single address. Checked with the same BlockList the listener uses. */
+export const Cidr = z.string().refine(
+  (s) => {
+    const [addr, bits, extra] = s.split('/');
+    const family = isIP(addr ?? '');
+    if (family === 0 || extra !== undefined) return false;
+    if (bits === undefined) return true;
+    if (!/^\d{1,3}$/.test(bits)) return false;
+    const n = Number(bits);
+    if (n > (family === 4 ? 32 : 128)) return false;
+    try {
+      new BlockList().addSubnet(addr!, n, family === 4 ? 'ipv4' : 'ipv6');
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an address or CIDR block, e.g. 192.168.1.0/24 or 2001:db8::/32' },
+);
+
+const listenerCommon = {
+  /** Shown in logs and metrics; defaults to "<protocol>:<address>:<port>". */
+  name: z.string().regex(/^[A-Za-z0-9_.:\-[\]]{1,64}$/).optional(),
+  address: IpAddress.default('0.0.0.0'),
+  port: Port,
+  /** Source allowlist: when present, senders outside these blocks are dropped and counted. */
+  allow: z.array(Cidr).min(1).optional(),
+};
+
+const streamCommon = {
+  ...listenerCommon,
+  maxFrameBytes: SizeBytes.pipe(z.number().int().min(480).max(16 * 1024 * 1024)).default(64 * 1024),
+  maxConnections: z.number().int().positive().max(100_000).default(512),
+  idleTimeout: DurationMs.default(300_000),
+};
+
+const UdpListener = z.strictObject({
+  protocol: z.literal('udp'),
+  ...listenerCommon,
+  /** SO_RCVBUF asked of the kernel; it may grant less (net.core.rmem_max). */
+  receiveBufferBytes: SizeBytes.pipe(z.number().int().min(4096)).default(8 * 1024 * 1024),
+  maxMessageBytes: SizeBytes.pipe(z.number().int().min(480).max(65535)).default(65535),
+});
+
+const TcpListener = z.strictObject({ protocol: z.literal('tcp'), ...streamCommon });
+
+const TlsListener = z.strictObject({
+  protocol: z.literal('tls'),
+  ...streamCommon,
+  /** PEM files, read once at load. */
+  cert: z.string().min(1),
+  key: z.string().min(1),
+  /** CA bundle used to verify client certificates. */
+  ca: z.string().min(1).optional(),
+  /** none: no client certificate; request: ask, accept without; require: reject clients without a valid one. */
+  clientAuth: z.enum(['none', 'request', 'require']).default('none'),
+});
+
+export const ListenerSchema = z.discriminatedUnion('protocol', [UdpListener, TcpListener, TlsListener]);
+
+const HttpSchema = z.strictObject({
+  address: IpAddress.default('127.0.0.1'),
+  port: Port.default(9514),
+});
+
+const LogSchema = z.strictObject({
+  level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+});
+
+const NotifySchema = z.strictObject({
+  /** Incident events as JSON lines on stdout. */
+  console: z.strictObject({}).optional(),
+});
+
+export const ConfigSchema = z.strictObject({
+  listeners: z.array(ListenerSchema).min(1),
+  http: HttpSchema.default({ address: '127.0.0.1', port: 9514 }),
+  stateDir: z.string().min(1).default('./state'),
+  timezone: z
+    .string()
+    .refine(isValidTimezone, { message: 'must be UTC, an IANA zone such as Europe/Berlin, or an offset such as +02:00' })
+    .default('UTC'),
+  /** Detection rules. The rule engine is not part of this build: only an empty list is accepted. */
+  rules: z.array(z.unknown()).max(0, { message: 'rules are not supported by this build yet; use rules: []' }).default([]),
+  notify: NotifySchema.default({ console: {} }),
+  log: LogSchema.default({ level: 'info' }),
+});
+
+export type RawConfig = z.input<typeof ConfigSchema>;
+export type ParsedConfig = z.output<typeof ConfigSchema>;
+export type ParsedListener = z.output<typeof ListenerSchema>;

@@ -1,0 +1,44 @@
+/** The compiled configuration: validated, defaults filled, durations in ms, files read, deep-frozen. */
+import type { ParsedConfig } from './schema.js';
+
+export interface ListenerBase {
+  readonly name: string;
+  readonly address: string;
+  readonly port: number;
+  /** CIDR allowlist; null = everyone may send. */
+  readonly allow: readonly string[] | null;
+}
+
+export interface UdpListenerConfig extends ListenerBase {
+  readonly protocol: 'udp';
+  readonly receiveBufferBytes: number;
+  readonly maxMessageBytes: number;
+}
+
+export interface TlsSettings {
+  readonly cert: Buffer;
+  readonly key: Buffer;
+  readonly ca: Buffer | null;
+  readonly clientAuth: 'none' | 'request' | 'require';
+}
+
+export interface StreamListenerConfig extends ListenerBase {
+  readonly protocol: 'tcp' | 'tls';
+  readonly maxFrameBytes: number;
+  readonly maxConnections: number;
+  readonly idleTimeoutMs: number;
+  /** Present exactly when protocol is 'tls'. */
+  readonly tls: TlsSettings | null;
+}
+
+export type ListenerConfig = UdpListenerConfig | StreamListenerConfig;
+
+export interface Config {
+  readonly listeners: readonly ListenerConfig[];
+  readonly http: { readonly address: string; readonly port: number };
+  readonly stateDir: string;
+  readonly timezone: string;
+  readonly rules: readonly never[];
+  readonly notify: Readonly<ParsedConfig['notify']>;
+  readonly log: Readonly<ParsedConfig['log']>;
+}

@@ -1,0 +1,95 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfigFile, loadConfigText } from '../../src/config/load.js';
+import { ConfigError } from '../../src/errors.js';
+
+const fixture = (name: string) => join(import.meta.dirname, '..', 'fixtures', 'config', name);
+
+function problemsOf(fn: () => unknown): readonly string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfigFile', () => {
+  it('compiles the good fixture: defaults filled, durations and sizes in base units, names derived, frozen', () => {
+    const config = loadConfigFile(fixture('good.yaml'));
+    expect(config.listeners).toHaveLength(2);
+    const [udp, tcp] = config.listeners;
+    expect(udp).toMatchObject({ protocol: 'udp', name: 'udp:127.0.0.1:5514', receiveBufferBytes: 8 * 1024 * 1024, maxMessageBytes: 65535, allow: ['127.0.0.0/8', '::1'] });
+    expect(tcp).toMatchObject({ protocol: 'tcp', maxFrameBytes: 16 * 1024, idleTimeoutMs: 90_000, maxConnections: 512, tls: null, allow: null });
+    expect(config.timezone).toBe('Europe/Berlin');
+    expect(config.stateDir).toBe(join(import.meta.dirname, '..', 'fixtures', 'config', 'state'));
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.listeners[0])).toBe(true);
+  });
+
+  it('loads the shipped default config', () => {
+    const config = loadConfigFile(join(import.meta.dirname, '..', '..', 'config', 'default.yaml'));
+    expect(config.listeners.map((l) => `${l.protocol}:${l.address}:${l.port}`)).toEqual(['udp:0.0.0.0:514', 'tcp:0.0.0.0:514']);
+    expect(config.http).toEqual({ address: '127.0.0.1', port: 9514 });
+  });
+
+  it.each([
+    ['bad-unknown-key.yaml', /listeners\.0: Unrecognized key.*colour/],
+    ['bad-port-conflict.yaml', /listeners\.1\.port: udp 127\.0\.0\.1:5514 conflicts with listeners\.0/],
+    ['bad-duration.yaml', /listeners\.0\.idleTimeout: "soon" is not a duration/],
+    ['bad-cidr.yaml', /listeners\.0\.allow\.0: must be an address or CIDR block/],
+    ['bad-timezone.yaml', /timezone: must be UTC, an IANA zone/],
+    ['bad-yaml.yaml', /YAML:/],
+  ])('%s names the fault with its path', (file, pattern) => {
+    const problems = problemsOf(() => loadConfigFile(fixture(file)));
+    expect(problems.join('\n')).toMatch(pattern);
+  });
+
+  it('reports unreadable TLS files and a missing CA together', () => {
+    const problems = problemsOf(() => loadConfigFile(fixture('bad-tls-files.yaml')));
+    expect([...problems].sort()).toEqual([
+      expect.stringMatching(/^listeners\.0\.ca: clientAuth "require" needs a CA bundle/),
+      expect.stringMatching(/^listeners\.0\.cert: cannot read missing\.crt: ENOENT/),
+      expect.stringMatching(/^listeners\.0\.key: cannot read missing\.key: ENOENT/),
+    ]);
+  });
+
+  it('reports every problem at once', () => {
+    const problems = problemsOf(() =>
+      loadConfigText('listeners:\n  - { protocol: udp, port: 99999 }\n  - { protocol: smtp, port: 25 }\nhttp: { port: -1 }\nsurprise: 1\n'),
+    );
+    expect(problems.length).toBeGreaterThanOrEqual(4);
+    expect(problems.join('\n')).toMatch(/listeners\.0\.port/);
+    expect(problems.join('\n')).toMatch(/listeners\.1\.protocol/);
+    expect(problems.join('\n')).toMatch(/http\.port/);
+    expect(problems.join('\n')).toMatch(/surprise/);
+  });
+
+  it('a missing file is a ConfigError, not a crash', () => {
+    expect(problemsOf(() => loadConfigFile(fixture('nope.yaml')))[0]).toMatch(/cannot read file/);
+  });
+
+  it('rejects rules until the rule engine exists, instead of ignoring them', () => {
+    expect(problemsOf(() => loadConfigText('listeners: [{ protocol: udp, port: 1 }]\nrules: [{ type: keyword }]\n')).join()).toMatch(/rules/);
+  });
+
+  it('substitutes ${VAR} from the environment and reports missing variables with their path', () => {
+    const text = 'listeners: [{ protocol: udp, port: 5514, name: "${NAME}" }]\nstateDir: "$${literal}/${DIR}"\n';
+    const config = loadConfigText(text, { env: { NAME: 'edge', DIR: 'var' } });
+    expect(config.listeners[0]!.name).toBe('edge');
+    expect(config.stateDir.endsWith('${literal}/var')).toBe(true);
+    expect(problemsOf(() => loadConfigText(text, { env: { NAME: 'edge' } }))).toEqual(['stateDir: environment variable DIR is not set']);
+  });
+
+  it('--port moves udp and tcp listeners, keeping tls where it is', () => {
+    const config = loadConfigFile(join(import.meta.dirname, '..', '..', 'config', 'default.yaml'), { portOverride: 5514 });
+    expect(config.listeners.map((l) => l.port)).toEqual([5514, 5514]);
+  });
+
+  it('a dual-stack :: listener conflicts with 0.0.0.0 on the same port, but udp and tcp may share a port', () => {
+    expect(problemsOf(() => loadConfigText('listeners: [{ protocol: tcp, address: "::", port: 514 }, { protocol: tcp, port: 514 }]')).join()).toMatch(/conflicts/);
+    expect(() => loadConfigText('listeners: [{ protocol: udp, port: 514 }, { protocol: tcp, port: 514 }]')).not.toThrow();
+    expect(() => loadConfigText('listeners: [{ protocol: tcp, address: 127.0.0.1, port: 514 }, { protocol: tcp, address: 127.0.0.2, port: 514 }]')).not.toThrow();
+  });
+});
