@@ -1,4 +1,5 @@
 /** Values that cross the ingest boundary. Listeners produce RawFrames; nothing downstream mutates them. */
+import type { Logger } from 'pino';
 
 export const TRANSPORTS = ['udp', 'tcp', 'tls'] as const;
 export type Transport = (typeof TRANSPORTS)[number];
@@ -51,4 +52,30 @@ export interface IngestObserver {
   dropped(transport: Transport, reason: DropReason, count?: number): void;
   connectionOpened(transport: Transport): void;
   connectionClosed(transport: Transport, reason: CloseReason): void;
+}
+
+/** The address a listener actually bound (port 0 in the config → the kernel's choice). */
+export interface BoundAddress {
+  readonly address: string;
+  readonly port: number;
+  readonly family: 'IPv4' | 'IPv6';
+}
+
+/** What every listener gets injected. */
+export interface ListenerDeps {
+  readonly sink: FrameSink;
+  readonly observer: IngestObserver;
+  readonly logger: Logger;
+}
+
+/** A UDP, TCP or TLS listener as the app drives it. */
+export interface IngestListener {
+  readonly name: string;
+  readonly transport: Transport;
+  /** Binds; rejects with BindError (port in use, privileged port, address not on this host). */
+  start(): Promise<void>;
+  /** Stops receiving and releases the socket; idempotent. */
+  stop(): Promise<void>;
+  /** Null before start() resolves and after stop(). */
+  boundAddress(): BoundAddress | null;
 }

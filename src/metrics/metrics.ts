@@ -25,6 +25,8 @@ export interface Metrics {
   observeLatencySeconds(seconds: number): void;
   setUdpReceiveBuffer(listener: string, bytes: number): void;
   setReady(ready: boolean): void;
+  /** Outcome of the last config (re)load: 1/0 and, on success, its time. */
+  configReloaded(ok: boolean, nowMs: number): void;
   readonly latency: LatencyHistogram;
 }
 
@@ -42,6 +44,10 @@ export function createMetrics(registry: Registry, options: MetricsOptions): Metr
   const ready = new Gauge({ name: 'syslog_sentinel_ready', help: '1 when every listener is bound and the pipeline is running.', registers: [registry] });
   new Gauge({ name: 'syslog_sentinel_build_info', help: 'Build information; always 1.', labelNames: ['version', 'nodejs'], registers: [registry] })
     .set({ version: options.version, nodejs: process.versions.node }, 1);
+  const reloadOk = new Gauge({ name: 'syslog_sentinel_config_last_reload_successful', help: 'Whether the last configuration load (start or SIGHUP) succeeded.', registers: [registry] });
+  const reloadTime = new Gauge({ name: 'syslog_sentinel_config_last_reload_success_timestamp_seconds', help: 'Time of the last successful configuration load.', registers: [registry] });
+  reloadOk.set(1);
+  reloadTime.set(Math.floor(Date.now() / 1000));
   if (options.udpKernelDrops) registry.registerMetric(kernelDropsMetric(options.udpKernelDrops));
   if (options.processMetrics) collectDefaultMetrics({ register: registry });
 
@@ -68,7 +74,7 @@ export function createMetrics(registry: Registry, options: MetricsOptions): Metr
     },
     connectionClosed(transport: Transport, reason: CloseReason): void {
       closed.add(closeIndex.get(`${transport}/${reason}`)!, 1);
-      if (reason !== 'tls_handshake') open.add(streamIndex(transport), -1);
+      open.add(streamIndex(transport), -1);
     },
   };
 
@@ -79,6 +85,10 @@ export function createMetrics(registry: Registry, options: MetricsOptions): Metr
     observeLatencySeconds: (s) => latency.observe(s),
     setUdpReceiveBuffer: (listener, n) => rcvbuf.set({ listener }, n),
     setReady: (r) => ready.set(r ? 1 : 0),
+    configReloaded: (ok, nowMs) => {
+      reloadOk.set(ok ? 1 : 0);
+      if (ok) reloadTime.set(Math.floor(nowMs / 1000));
+    },
   };
 }
 

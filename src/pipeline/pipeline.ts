@@ -57,6 +57,11 @@ export class Pipeline implements FrameSink {
     }
   }
 
+  /** Applies a reloaded config's time zone to messages received from now on. */
+  setTimezone(timezone: string): void {
+    this.#parseOptions.timezone = timezone;
+  }
+
   onDrain(_listener: () => void): void {
     // Never behind (see the class comment): there is no drain to wait for.
   }

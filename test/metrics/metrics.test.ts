@@ -52,9 +52,10 @@ describe('createMetrics', () => {
     expect(sample(text, 'syslog_messages_parsed_total{format="unknown"}')).toBe(1);
   });
 
-  it('a failed TLS handshake is counted as closed without having been open', async () => {
+  it('a connection that fails its TLS handshake leaves the open gauge where it was', async () => {
     const registry = new Registry();
     const m = createMetrics(registry, { version: 't' });
+    m.ingest.connectionOpened('tls');
     m.ingest.connectionClosed('tls', 'tls_handshake');
     const text = await exposition(registry);
     expect(sample(text, 'syslog_connections_open{transport="tls"}')).toBe(0);

@@ -1,0 +1,107 @@
+/**
+ * Composition root: builds the pipeline from a compiled Config and injected dependencies (logger, metrics
+ * registry), starts and stops it. Holds no rules of its own; embeddable in tests.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+import type { Config } from './config/types.js';
+import type { ConfigError } from './errors.js';
+import { ListenerSet } from './ingest/listener-set.js';
+import { UdpListener } from './ingest/udp-listener.js';
+import { UdpKernelDrops } from './ingest/udp-kernel-drops.js';
+import type { Logger } from './log.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { HttpServer } from './metrics/server.js';
+import { Pipeline } from './pipeline/pipeline.js';
+import { VERSION } from './version.js';
+
+export interface AppDeps {
+  readonly log: Logger;
+  readonly registry: Registry;
+  /** prom-client's process_* / nodejs_* metrics; on by default. */
+  readonly processMetrics?: boolean;
+}
+
+export interface App {
+  readonly metrics: Metrics;
+  /** Binds every listener and the HTTP server. On failure, whatever was started is stopped and the error rethrown. */
+  start(): Promise<void>;
+  /** Stops accepting, lets listeners finish the frames they already read, closes the HTTP server. Idempotent. */
+  stop(): Promise<void>;
+  /** Applies a new, already validated config (SIGHUP). */
+  reload(next: Config): void;
+  /** Records a reload whose config did not validate; the running config stays. */
+  reloadFailed(error: ConfigError): void;
+  /** Bound port per listener name (after start). */
+  listenerPorts(): ReadonlyMap<string, number>;
+  httpAddress(): AddressInfo | null;
+}
+
+export function createApp(initial: Config, deps: AppDeps): App {
+  const log = deps.log;
+  let config = initial;
+  const kernelDrops = new UdpKernelDrops();
+  const metrics = createMetrics(deps.registry, {
+    version: VERSION,
+    processMetrics: deps.processMetrics ?? true,
+    udpKernelDrops: () => kernelDrops.read(),
+  });
+  const pipeline = new Pipeline({ timezone: config.timezone, metrics, log: log.child({ component: 'pipeline' }) });
+  const listeners = new ListenerSet(config.listeners, { sink: pipeline, observer: metrics.ingest, logger: log.child({ component: 'ingest' }) });
+  let ready = false;
+  const http = new HttpServer({ ...config.http, registry: deps.registry, isReady: () => ready, log: log.child({ component: 'http' }) });
+  let httpAddress: AddressInfo | null = null;
+  let stopping: Promise<void> | null = null;
+
+  return {
+    metrics,
+    async start() {
+      await listeners.start();
+      for (const listener of listeners.listeners) {
+        const bound = listener.boundAddress()!;
+        if (listener instanceof UdpListener) {
+          kernelDrops.track(bound.address, bound.port);
+          const rcvbuf = listener.receiveBuffer();
+          if (rcvbuf) metrics.setUdpReceiveBuffer(listener.name, rcvbuf.usableBytes);
+        }
+        log.info({ listener: listener.name, protocol: listener.transport, address: bound.address, port: bound.port }, 'listening');
+      }
+      httpAddress = await http.start();
+      log.info({ address: httpAddress.address, port: httpAddress.port }, 'http listening');
+      ready = true;
+      metrics.setReady(true);
+      log.info({ version: VERSION, timezone: config.timezone, listeners: listeners.listeners.length }, 'ready');
+    },
+    stop() {
+      stopping ??= (async () => {
+        ready = false;
+        metrics.setReady(false);
+        await listeners.stop();
+        await http.stop();
+      })();
+      return stopping;
+    },
+    reload(next: Config) {
+      const changed = JSON.stringify(next.listeners) !== JSON.stringify(config.listeners) || JSON.stringify(next.http) !== JSON.stringify(config.http);
+      if (changed) log.warn('listener or http settings changed in the config file; they take effect at the next restart');
+      pipeline.setTimezone(next.timezone);
+      log.level = next.log.level;
+      config = next;
+      metrics.configReloaded(true, Date.now());
+      log.info({ timezone: next.timezone, level: next.log.level }, 'config reloaded');
+    },
+    reloadFailed(error: ConfigError) {
+      metrics.configReloaded(false, Date.now());
+      log.error({ problems: error.problems }, 'config reload failed; keeping the running config');
+    },
+    listenerPorts() {
+      const ports = new Map<string, number>();
+      for (const l of listeners.listeners) {
+        const bound = l.boundAddress();
+        if (bound) ports.set(l.name, bound.port);
+      }
+      return ports;
+    },
+    httpAddress: () => httpAddress,
+  };
+}
