@@ -49,7 +49,14 @@ export function createMetrics(registry: Registry, options: MetricsOptions): Metr
   reloadOk.set(1);
   reloadTime.set(Math.floor(Date.now() / 1000));
   if (options.udpKernelDrops) registry.registerMetric(kernelDropsMetric(options.udpKernelDrops));
-  if (options.processMetrics) collectDefaultMetrics({ register: registry });
+  if (options.processMetrics) {
+    collectDefaultMetrics({ register: registry });
+    // Gauges named *_total break Prometheus naming rules (promtool flags them); the same numbers are exported
+    // per type as nodejs_active_handles / nodejs_active_requests / nodejs_active_resources.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+      registry.removeSingleMetric(name);
+    }
+  }
 
   const transportIndex = indexMap(TRANSPORTS);
   const streamIndex = (t: Transport): number => (t === 'tls' ? 1 : 0);
