@@ -4,9 +4,13 @@
  * per zone and UTC hour, so the hot path does not call Intl per message.
  */
 
+import { civilToMs } from './civil-time.js';
+
 const FIXED_OFFSET = /^([+-])(\d{2}):?(\d{2})$/;
 const HOUR_MS = 3_600_000;
 const MAX_CACHED_HOURS = 4096;
+/** Date's range is ±8.64e15 ms; stay an hour inside it (the cache looks at whole UTC hours). */
+const MAX_INSTANT_MS = 8.64e15 - 2 * HOUR_MS;
 
 export interface Zone {
   readonly name: string;
@@ -29,20 +33,24 @@ class IanaZone implements Zone {
     });
   }
   offsetMinutesAt(utcMs: number): number {
-    // Offsets change on whole quarter-hours at most; caching per UTC hour is exact for every real zone
-    // except at the transition instant itself, which is resolved by the per-hour lookup at that hour.
+    // Instants beyond what Date can represent (or NaN) are clamped, so Intl never sees an invalid date.
+    if (!(Math.abs(utcMs) <= MAX_INSTANT_MS)) utcMs = utcMs < 0 ? -MAX_INSTANT_MS : MAX_INSTANT_MS;
+    // Offsets are cached per UTC hour. An hour in which the offset changes (a transition that does not fall on a
+    // UTC hour boundary, e.g. America/St_Johns at 05:30 UTC) is cached as NaN and resolved exactly on each call.
     const hour = Math.floor(utcMs / HOUR_MS);
-    const hit = this.#byHour.get(hour);
-    if (hit !== undefined) return hit;
-    const offset = this.#compute(hour * HOUR_MS);
-    if (this.#byHour.size >= MAX_CACHED_HOURS) this.#byHour.clear();
-    this.#byHour.set(hour, offset);
-    return offset;
+    let offset = this.#byHour.get(hour);
+    if (offset === undefined) {
+      const atStart = this.#compute(hour * HOUR_MS);
+      offset = atStart === this.#compute(hour * HOUR_MS + HOUR_MS - 1) ? atStart : Number.NaN;
+      if (this.#byHour.size >= MAX_CACHED_HOURS) this.#byHour.clear();
+      this.#byHour.set(hour, offset);
+    }
+    return Number.isNaN(offset) ? this.#compute(utcMs) : offset;
   }
   #compute(utcMs: number): number {
     const parts: Record<string, number> = {};
     for (const p of this.#format.formatToParts(new Date(utcMs))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-    const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+    const asUtc = civilToMs(parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!, 0);
     return Math.round((asUtc - utcMs) / 60_000);
   }
 }
@@ -79,7 +87,7 @@ export function isValidTimezone(name: string): boolean {
  * exact except inside a DST gap/overlap (where any answer is a guess; this picks the earlier offset's reading).
  */
 export function zonedTimeToUtcMs(zone: Zone, year: number, month: number, day: number, hour: number, minute: number, second: number, ms = 0): number {
-  const naive = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  const naive = civilToMs(year, month, day, hour, minute, second, ms);
   const first = naive - zone.offsetMinutesAt(naive) * 60_000;
   const second_ = naive - zone.offsetMinutesAt(first) * 60_000;
   return second_;

@@ -16,7 +16,11 @@ export type SyslogFormat = (typeof SYSLOG_FORMATS)[number];
 export type StructuredData = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
 export interface SyslogMessage {
-  /** Which grammar matched; 'unknown' = no syslog header could be recognised (the whole line is the message). */
+  /**
+   * Which grammar matched: 'rfc5424' (VERSION and header), 'rfc3164' (a timestamp in BSD framing) or 'unknown'
+   * (neither: the text after the PRI is the message, except that a recognisable `host prog[pid]:` prefix, a
+   * leading IP address or a MikroTik topic list still fills hostname/appname/procid).
+   */
   readonly protocol: SyslogFormat;
   readonly pri: number | null;
   readonly facility: FacilityName | null;

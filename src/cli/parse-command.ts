@@ -1,0 +1,166 @@
+/**
+ * `syslog-sentinel parse [FILE] [--timezone TZ] [--now ISO8601]`: parses syslog lines from FILE (or stdin, or "-")
+ * and writes one JSON object per input line (see parse/parse-record.ts). Input is streamed as raw bytes and split
+ * on LF, one trailing CR stripped, so each line reaches the parser exactly as a network frame would (invalid UTF-8
+ * included). Exit codes: 0 done, 1 the input could not be read (or output failed), 2 bad arguments.
+ */
+import { createReadStream } from 'node:fs';
+import { toParseRecord } from '../parse/parse-record.js';
+import { parseRfc3339 } from '../parse/rfc3339.js';
+import { parseSyslog } from '../parse/syslog.js';
+import { isValidTimezone } from '../parse/timezone.js';
+import type { ParseOptions } from '../parse/types.js';
+import type { CliIo } from './io.js';
+
+const USAGE = `usage: syslog-sentinel parse [FILE] [--timezone TZ] [--now ISO8601]
+
+Parses syslog lines from FILE (default: standard input) and prints one JSON object per line.
+  --timezone TZ    zone for timestamps without offset: UTC (default), an IANA name or +hh:mm
+  --now ISO8601    reference time for the year of year-less timestamps (default: now);
+                   without an offset it is read in --timezone
+`;
+
+const OUTPUT_CHUNK = 64 * 1024;
+const LF = 0x0a;
+const CR = 0x0d;
+
+interface Arguments {
+  readonly file: string | null;
+  readonly timezone: string;
+  readonly nowText: string | null;
+}
+
+type ArgsResult = { readonly ok: true; readonly args: Arguments } | { readonly ok: false; readonly error: string | null };
+
+function parseArguments(argv: readonly string[]): ArgsResult {
+  let file: string | null = null;
+  let timezone = 'UTC';
+  let nowText: string | null = null;
+  let options = true;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (options && (arg === '--help' || arg === '-h')) return { ok: false, error: null };
+    if (options && arg === '--') {
+      options = false;
+      continue;
+    }
+    if (options && arg.startsWith('--') && arg.length > 2) {
+      const eq = arg.indexOf('=');
+      const name = eq < 0 ? arg : arg.slice(0, eq);
+      if (name !== '--timezone' && name !== '--now') return { ok: false, error: `unknown option ${name}` };
+      let value: string | undefined;
+      if (eq >= 0) value = arg.slice(eq + 1);
+      else value = argv[++i];
+      if (value === undefined || value === '') return { ok: false, error: `${name} needs a value` };
+      if (name === '--timezone') timezone = value;
+      else nowText = value;
+      continue;
+    }
+    if (options && arg.startsWith('-') && arg !== '-') return { ok: false, error: `unknown option ${arg}` };
+    if (file !== null) return { ok: false, error: `more than one FILE given ("${file}", "${arg}")` };
+    file = arg;
+  }
+  return { ok: true, args: { file: file === '-' ? null : file, timezone, nowText } };
+}
+
+/** --now: an RFC 3339 / ISO 8601 date-time (offset optional: then read in `timezone`) or a date (midnight). */
+function parseNow(text: string, timezone: string): number | null {
+  const full = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00` : text;
+  const match = parseRfc3339(full, 0, full.length, timezone, true);
+  if (match === null || match.time === null || match.end !== full.length) return null;
+  return match.time.ms;
+}
+
+/** Resolves when `stream` can take more data (or has failed or closed: the next write reports that). */
+function drained(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.removeListener('drain', done);
+      stream.removeListener('error', done);
+      stream.removeListener('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('error', done);
+    stream.on('close', done);
+  });
+}
+
+export async function parseCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const parsed = parseArguments(argv);
+  if (!parsed.ok) {
+    if (parsed.error === null) {
+      io.stdout.write(USAGE);
+      return 0;
+    }
+    io.stderr.write(`syslog-sentinel parse: ${parsed.error}\n${USAGE}`);
+    return 2;
+  }
+  const { file, timezone, nowText } = parsed.args;
+  if (!isValidTimezone(timezone)) {
+    io.stderr.write(`syslog-sentinel parse: unknown timezone "${timezone}" (use UTC, an IANA name such as Europe/Berlin, or +hh:mm)\n`);
+    return 2;
+  }
+  let now = Date.now();
+  if (nowText !== null) {
+    const ms = parseNow(nowText, timezone);
+    if (ms === null) {
+      io.stderr.write(`syslog-sentinel parse: --now "${nowText}" is not an ISO 8601 date-time (e.g. 2024-03-01T12:00:00Z)\n`);
+      return 2;
+    }
+    now = ms;
+  }
+  const opts: ParseOptions = { timezone, now };
+
+  let outputError: Error | null = null;
+  const onOutputError = (err: Error): void => {
+    outputError ??= err;
+  };
+  io.stdout.on('error', onOutputError);
+  let out = '';
+  const flush = async (): Promise<void> => {
+    if (out.length === 0) return;
+    const ok = io.stdout.write(out);
+    out = '';
+    if (!ok) await drained(io.stdout);
+  };
+  const emit = (line: Buffer): void => {
+    const end = line.length > 0 && line[line.length - 1] === CR ? line.length - 1 : line.length;
+    out += `${JSON.stringify(toParseRecord(parseSyslog(line.subarray(0, end), opts)))}\n`;
+  };
+
+  const input = file === null ? io.stdin : createReadStream(file);
+  try {
+    let pending: Buffer[] = [];
+    for await (const chunk of input) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      let start = 0;
+      for (let lf = buf.indexOf(LF); lf >= 0; lf = buf.indexOf(LF, start)) {
+        const piece = buf.subarray(start, lf);
+        if (pending.length > 0) {
+          pending.push(piece);
+          emit(Buffer.concat(pending));
+          pending = [];
+        } else emit(piece);
+        start = lf + 1;
+      }
+      if (start < buf.length) pending.push(buf.subarray(start));
+      if (out.length >= OUTPUT_CHUNK) await flush();
+      if (outputError !== null) break;
+    }
+    if (pending.length > 0 && outputError === null) emit(Buffer.concat(pending));
+    await flush();
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    io.stderr.write(`syslog-sentinel parse: cannot read ${file ?? 'standard input'}: ${reason}\n`);
+    return 1;
+  } finally {
+    io.stdout.removeListener('error', onOutputError);
+    if (file !== null && 'destroy' in input && typeof input.destroy === 'function') input.destroy();
+  }
+  if (outputError !== null) {
+    // a closed pipe (`... | head`) is the reader's choice, not a failure
+    return (outputError as NodeJS.ErrnoException).code === 'EPIPE' ? 0 : 1;
+  }
+  return 0;
+}

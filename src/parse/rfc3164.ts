@@ -1,0 +1,229 @@
+/**
+ * RFC 3164 ("BSD") messages as real devices send them: [Cisco sequence number and origin] TIMESTAMP [HOSTNAME]
+ * [TAG] MSG, where the timestamp is a BSD stamp in one of its variants or an RFC 3339 stamp, the hostname may be
+ * missing (then null: the pipeline uses the sender address), and the TAG is `prog[pid]:`, `prog:`, a bare word or
+ * absent. Lines without a timestamp are parsed too (protocol 'unknown'): the whole text is the message unless it
+ * starts with a recognisable `[host] prog[pid]:` (journal style), a MikroTik topic list or a Cisco sequence number.
+ *
+ * Hostname rules: never a month (the timestamp is consumed first), never a `prog[pid]:` tag, never a Cisco sequence
+ * number; a token is a host only if it is a hostname, an IP literal or a Ubiquiti `MODEL,MAC,VERSION` identity.
+ * `X:` right after the timestamp is a TAG, unless X is a Ubiquiti identity or an IP literal
+ * ("U7PG2,f09fc2XXXXXX,v4.3.20.11298: kernel: ...", "10.0.0.1: ..."), or a dotted name followed by a TAG.
+ */
+import { BOM, COLON, LBRACKET, SP, isHostname, isIpLiteral, isUbiquitiIdentity, skipSpaces, tokenEnd } from './char-classes.js';
+import { parseBsdTimestamp } from './bsd-timestamp.js';
+import { isMikrotikTopics, matchTag, sequenceNumberEnd, wordTagEnd, type TagMatch } from './bsd-tag.js';
+import { facilityOf, severityOf } from './priority.js';
+import { parseRfc3339 } from './rfc3339.js';
+import { parseStructuredData } from './structured-data.js';
+import type { ParseOptions, StructuredData, SyslogFormat, SyslogMessage } from './types.js';
+import type { ResolvedTime } from './wall-time.js';
+
+const FORWARDED_FROM = 'Message forwarded from '; // AIX syslogd relaying
+
+/** The fields a BSD header yields, filled in while scanning. */
+class BsdFields {
+  hostname: string | null = null;
+  appname: string | null = null;
+  procid: string | null = null;
+  structuredData: StructuredData | null = null;
+  message = '';
+  constructor(
+    readonly s: string,
+    readonly end: number,
+  ) {}
+
+  tag(t: TagMatch): number {
+    this.appname = t.appname;
+    this.procid = t.procid;
+    return t.end;
+  }
+
+  /** MSG from `i`: after a tag one SP is the separator; structured data right at the start is taken out. */
+  body(i: number, afterTag: boolean): void {
+    const { s, end } = this;
+    if (afterTag) {
+      if (i < end && s.charCodeAt(i) === SP) i++;
+    } else i = skipSpaces(s, i, end);
+    const j = skipSpaces(s, i, end);
+    if (j < end && s.charCodeAt(j) === LBRACKET) {
+      const sd = parseStructuredData(s, j, end, true);
+      if (sd !== null) {
+        this.structuredData = sd.data;
+        i = skipSpaces(s, sd.end, end);
+      }
+    }
+    if (i < end && s.charCodeAt(i) === BOM) i++;
+    this.message = i < end ? s.slice(i, end) : '';
+  }
+}
+
+/** A timestamp at `pos`: RFC 3339 (also with a space for 'T') or BSD, followed by SP or the end. */
+function timestampAt(s: string, pos: number, end: number, opts: ParseOptions): { end: number; time: ResolvedTime | null } | null {
+  const iso = parseRfc3339(s, pos, end, opts.timezone, true);
+  if (iso !== null && (iso.end >= end || s.charCodeAt(iso.end) === SP)) return iso;
+  return parseBsdTimestamp(s, pos, end, opts);
+}
+
+/** Is `X` in "X: ..." the host? Always for a Ubiquiti identity or an IP address (no program is named so). */
+function isColonHost(s: string, start: number, stop: number): boolean {
+  return isUbiquitiIdentity(s, start, stop) || isIpLiteral(s, start, stop);
+}
+
+/** A dotted name ("router1.example.com") is the host in "X: TAG ..." only when a TAG follows. */
+function isDottedHostname(s: string, start: number, stop: number): boolean {
+  const dot = s.indexOf('.', start);
+  return dot > start && dot < stop - 1 && isHostname(s, start, stop);
+}
+
+/** After a Cisco sequence number: [Cisco timestamp] %FAC-SEV-MNEMONIC: MSG (the outer timestamp is kept). */
+function ciscoTail(f: BsdFields, i: number, opts: ParseOptions): void {
+  const { s, end } = f;
+  i = skipSpaces(s, i, end);
+  const ts = parseBsdTimestamp(s, i, end, opts);
+  if (ts !== null) i = skipSpaces(s, ts.end, end);
+  const tag = matchTag(s, i, end);
+  if (tag !== null) f.body(f.tag(tag), true);
+  else f.body(i, false);
+}
+
+/** TAG and MSG after a known (or absent-by-syntax) hostname. `words`: a bare word may be the TAG. */
+function tagAndBody(f: BsdFields, i: number, words: boolean, opts: ParseOptions): void {
+  const { s, end } = f;
+  if (i >= end) return;
+  if (s.charCodeAt(i) === COLON && (i + 1 >= end || s.charCodeAt(i + 1) === SP)) {
+    // "host : %ASA-6-...: msg" / "Oct 11 22:14:15 : a message": empty TAG position
+    i = skipSpaces(s, i + 1, end);
+    const tag = matchTag(s, i, end);
+    if (tag !== null) f.body(f.tag(tag), true);
+    else f.body(i, false);
+    return;
+  }
+  const seq = sequenceNumberEnd(s, i, end);
+  if (seq >= 0) return ciscoTail(f, seq, opts);
+  const tag = matchTag(s, i, end);
+  if (tag !== null) return f.body(f.tag(tag), true);
+  if (words) {
+    const w = wordTagEnd(s, i, end);
+    if (w >= 0) {
+      f.appname = s.slice(i, w);
+      return f.body(w, true);
+    }
+  }
+  f.body(i, false);
+}
+
+/** Everything after the timestamp. */
+function afterTimestamp(f: BsdFields, i: number, opts: ParseOptions): void {
+  const { s, end } = f;
+  i = skipSpaces(s, i, end);
+  if (i >= end) return;
+  if (f.hostname !== null) return tagAndBody(f, i, true, opts); // Cisco origin before the timestamp
+  if (s.startsWith(FORWARDED_FROM, i)) {
+    const hostStart = i + FORWARDED_FROM.length;
+    const colon = s.indexOf(':', hostStart);
+    if (colon > hostStart && colon < end && isHostname(s, hostStart, colon)) {
+      f.hostname = s.slice(hostStart, colon);
+      return tagAndBody(f, skipSpaces(s, colon + 1, end), false, opts);
+    }
+  }
+  if (s.charCodeAt(i) === COLON || sequenceNumberEnd(s, i, end) >= 0) return tagAndBody(f, i, false, opts);
+  const tag = matchTag(s, i, end);
+  if (tag !== null) {
+    if (tag.procid === null && tag.nameEnd + 1 === tag.end) {
+      const next = skipSpaces(s, tag.end, end);
+      if (
+        isColonHost(s, i, tag.nameEnd) ||
+        (isDottedHostname(s, i, tag.nameEnd) && (matchTag(s, next, end) !== null || sequenceNumberEnd(s, next, end) >= 0))
+      ) {
+        f.hostname = s.slice(i, tag.nameEnd);
+        return tagAndBody(f, next, false, opts);
+      }
+    }
+    return f.body(f.tag(tag), true);
+  }
+  const stop = tokenEnd(s, i, end);
+  if (isHostname(s, i, stop) || isUbiquitiIdentity(s, i, stop)) {
+    f.hostname = s.slice(i, stop);
+    return tagAndBody(f, skipSpaces(s, stop, end), true, opts);
+  }
+  if (stop === i + 1 && s.charCodeAt(i) === 0x2d) return tagAndBody(f, skipSpaces(s, stop, end), true, opts); // "-": no hostname
+  // not a hostname ("%bzorp", "#001", "host/relay", "system,info,account"): a bare-word TAG, if anything
+  tagAndBody(f, i, true, opts);
+}
+
+/** A line without timestamp. */
+function withoutTimestamp(f: BsdFields, i: number, hadPri: boolean, opts: ParseOptions): void {
+  const { s, end } = f;
+  const tag = matchTag(s, i, end);
+  if (tag !== null && (tag.procid !== null || hadPri)) return f.body(f.tag(tag), true);
+  const stop = tokenEnd(s, i, end);
+  if (stop < end && isHostname(s, i, stop)) {
+    const next = skipSpaces(s, stop, end);
+    const tag2 = matchTag(s, next, end);
+    if (tag2 !== null) {
+      f.hostname = s.slice(i, stop);
+      return f.body(f.tag(tag2), true);
+    }
+    if (isIpLiteral(s, i, stop)) {
+      // "192.168.26.254 time=16:31:28 ..." (a relay's address in front of a headerless message)
+      f.hostname = s.slice(i, stop);
+      return tagAndBody(f, next, true, opts);
+    }
+  }
+  if (isMikrotikTopics(s, i, stop)) {
+    f.appname = s.slice(i, stop);
+    return f.body(stop, true);
+  }
+  f.message = s.slice(i, end);
+}
+
+/**
+ * Parses the text at `pos` (just after the PRI, or the line start without one) as a BSD-style message. Returns a
+ * message with protocol 'rfc3164' when a timestamp was found, else 'unknown' (fields may still have been found).
+ */
+export function parseRfc3164(s: string, pos: number, end: number, pri: number, hadPri: boolean, opts: ParseOptions): SyslogMessage {
+  const f = new BsdFields(s, end);
+  let i = skipSpaces(s, pos, end);
+  const seq = sequenceNumberEnd(s, i, end);
+  if (seq >= 0) i = skipSpaces(s, seq, end);
+  let ts = timestampAt(s, i, end, opts);
+  if (ts === null) {
+    // Cisco origin (logging origin-id): "[123: ]router1: *Mar  1 18:46:11: %SYS-5-CONFIG_I: ..."
+    const stop = tokenEnd(s, i, end);
+    if (stop - 1 > i && s.charCodeAt(stop - 1) === COLON && isHostname(s, i, stop - 1)) {
+      const after = skipSpaces(s, stop, end);
+      ts = parseBsdTimestamp(s, after, end, opts);
+      if (ts !== null) f.hostname = s.slice(i, stop - 1);
+    }
+  }
+  let protocol: SyslogFormat = 'unknown';
+  let timestamp: string | null = null;
+  let timestampMs: number | null = null;
+  if (ts !== null) {
+    protocol = 'rfc3164';
+    if (ts.time !== null) {
+      timestamp = ts.time.iso;
+      timestampMs = ts.time.ms;
+    }
+    afterTimestamp(f, ts.end, opts);
+  } else if (seq >= 0) {
+    ciscoTail(f, i, opts); // "<189>16261: %SYS-5-CONFIG_I: ..." (no service timestamps)
+  } else {
+    withoutTimestamp(f, i, hadPri, opts);
+  }
+  return {
+    protocol,
+    pri,
+    facility: facilityOf(pri),
+    severity: severityOf(pri),
+    timestamp,
+    timestampMs,
+    hostname: f.hostname,
+    appname: f.appname,
+    procid: f.procid,
+    msgid: null,
+    structuredData: f.structuredData,
+    message: f.message,
+  };
+}
