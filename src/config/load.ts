@@ -61,6 +61,14 @@ function compile(parsed: ParsedConfig, baseDir: string, problems: string[]): Con
     stateDir: resolve(baseDir, parsed.stateDir),
     timezone: parsed.timezone,
     rules: [],
+    alerting: {
+      updateIntervalMs: parsed.alerting.updateInterval,
+      maxOpenIncidents: parsed.alerting.maxOpenIncidents,
+      resolvedRetentionMs: parsed.alerting.resolvedRetention,
+      maxMutes: parsed.alerting.maxMutes,
+      muteRetentionMs: parsed.alerting.muteRetention,
+      gcSchedule: parsed.alerting.gcSchedule,
+    },
     notify: parsed.notify,
     log: parsed.log,
   };

@@ -75,6 +75,20 @@ const LogSchema = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 
+const AlertingSchema = z.strictObject({
+  /** At most one "updated" event per incident per interval; matches in between are folded into the next one. */
+  updateInterval: DurationMs.default(60_000),
+  /** Open incidents tracked at once; beyond it the oldest-updated incident is closed early (counted). */
+  maxOpenIncidents: z.number().int().positive().max(1_000_000).default(10_000),
+  /** How long resolved incidents are kept (for status and persistence) before garbage collection. */
+  resolvedRetention: DurationMs.default(7 * 86_400_000),
+  maxMutes: z.number().int().positive().max(100_000).default(1000),
+  /** Expired mutes are garbage-collected this long after they end. */
+  muteRetention: DurationMs.default(7 * 86_400_000),
+  /** node-cron schedule of the garbage-collection job. */
+  gcSchedule: z.string().default('*/10 * * * *'),
+});
+
 const NotifySchema = z.strictObject({
   /** Incident events as JSON lines on stdout. */
   console: z.strictObject({}).optional(),
@@ -90,6 +104,9 @@ export const ConfigSchema = z.strictObject({
     .default('UTC'),
   /** Detection rules. The rule engine is not part of this build: only an empty list is accepted. */
   rules: z.array(z.unknown()).max(0, { message: 'rules are not supported by this build yet; use rules: []' }).default([]),
+  alerting: AlertingSchema.default({
+    updateInterval: 60_000, maxOpenIncidents: 10_000, resolvedRetention: 7 * 86_400_000, maxMutes: 1000, muteRetention: 7 * 86_400_000, gcSchedule: '*/10 * * * *',
+  }),
   notify: NotifySchema.default({ console: {} }),
   log: LogSchema.default({ level: 'info' }),
 });

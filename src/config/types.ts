@@ -39,6 +39,14 @@ export interface Config {
   readonly stateDir: string;
   readonly timezone: string;
   readonly rules: readonly never[];
+  readonly alerting: {
+    readonly updateIntervalMs: number;
+    readonly maxOpenIncidents: number;
+    readonly resolvedRetentionMs: number;
+    readonly maxMutes: number;
+    readonly muteRetentionMs: number;
+    readonly gcSchedule: string;
+  };
   readonly notify: Readonly<ParsedConfig['notify']>;
   readonly log: Readonly<ParsedConfig['log']>;
 }

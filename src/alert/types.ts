@@ -1,0 +1,80 @@
+/** The incident model (Alertmanager's, plus acknowledge) and the notifier interface. */
+import type { GroupKey, RuleType } from '../detect/types.js';
+
+export type IncidentState = 'open' | 'resolved';
+
+export interface Incident {
+  /** Unique per incident (a later burst on the same fingerprint opens a new incident with a new id). */
+  readonly id: string;
+  readonly fingerprint: string;
+  readonly rule: string;
+  readonly ruleType: RuleType;
+  readonly key: GroupKey;
+  readonly state: IncidentState;
+  /** Matches since the incident opened (the firing window's matches included). */
+  readonly count: number;
+  readonly threshold: number;
+  readonly windowMs: number;
+  readonly resolveAfterMs: number;
+  readonly firstSeen: number;
+  readonly lastSeen: number;
+  readonly resolvedAt: number | null;
+  /** Distinct values seen per captured field (user, ip, ...), each capped. */
+  readonly distinct: Readonly<Record<string, readonly string[]>>;
+  /** Up to 5 raw sample lines. */
+  readonly samples: readonly string[];
+  readonly ackedBy: string | null;
+  readonly ackedAt: number | null;
+  /** Slack channel override from the rule, or null. */
+  readonly channel: string | null;
+  /** Per-notifier reference to the message shown for this incident (e.g. Slack { channel, ts }), persisted. */
+  readonly refs: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+/** fired: opened; updated: more matches (coalesced); resolved: quiet for resolveAfter; suppressed: opened while muted. */
+export type IncidentEventType = 'fired' | 'updated' | 'resolved' | 'suppressed';
+
+export interface IncidentEvent {
+  readonly event: IncidentEventType;
+  readonly incident: Readonly<Incident>;
+  /** Epoch ms when the event was produced. */
+  readonly at: number;
+}
+
+/** A notifier error says whether retrying can help (Alertmanager's retry flag). */
+export class NotifyError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'NotifyError';
+  }
+}
+
+export interface Notifier {
+  readonly name: string;
+  /** Delivers one event. May return a message reference to store on the incident under this notifier's name. */
+  notify(event: IncidentEvent): Promise<Readonly<Record<string, string>> | void>;
+}
+
+export type MuteState = 'pending' | 'active' | 'expired';
+
+export interface MuteMatcher {
+  /** 'rule' or a group-key field name such as 'host', 'ip', 'user'. */
+  readonly name: string;
+  readonly value: string;
+  /** true: value is a regular expression matched against the whole field. */
+  readonly isRegex: boolean;
+}
+
+export interface Mute {
+  readonly id: string;
+  readonly matchers: readonly MuteMatcher[];
+  readonly startsAt: number;
+  readonly endsAt: number;
+  readonly createdBy: string;
+  readonly comment: string;
+  readonly createdAt: number;
+}
