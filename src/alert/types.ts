@@ -78,3 +78,26 @@ export interface Mute {
   readonly comment: string;
   readonly createdAt: number;
 }
+
+/** What a caller (Slack command, CLI) supplies to create a mute; the store fills id and createdAt. */
+export interface MuteInput {
+  readonly matchers: readonly MuteMatcher[];
+  /** Epoch ms; defaults to now. */
+  readonly startsAt?: number;
+  readonly endsAt: number;
+  readonly createdBy: string;
+  readonly comment?: string;
+}
+
+/** Expected failures are values: an invalid mute lists every problem. */
+export type MuteResult = { readonly ok: true; readonly mute: Mute } | { readonly ok: false; readonly problems: readonly string[] };
+
+/** A mute with its state derived from the clock at the time of the listing. */
+export interface MuteView {
+  readonly mute: Mute;
+  readonly state: MuteState;
+}
+
+export type AckResult =
+  | { readonly ok: true; readonly incident: Incident }
+  | { readonly ok: false; readonly reason: 'not_found' | 'resolved' };

@@ -1,8 +1,9 @@
-import { collectDefaultMetrics, Gauge, type Metric, type Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, type Registry } from 'prom-client';
 import { CLOSE_REASONS, DROP_REASONS, TRANSPORTS } from '../ingest/types.js';
 import type { CloseReason, DropReason, IngestObserver, Transport } from '../ingest/types.js';
 import { SYSLOG_FORMATS, type SyslogFormat } from '../parse/types.js';
 import { LatencyHistogram } from './latency-histogram.js';
+import { registerScrapeCollector } from './scrape-collector.js';
 import { Tally } from './tally.js';
 
 const STREAM_TRANSPORTS = ['tcp', 'tls'] as const;
@@ -48,7 +49,18 @@ export function createMetrics(registry: Registry, options: MetricsOptions): Metr
   const reloadTime = new Gauge({ name: 'syslog_sentinel_config_last_reload_success_timestamp_seconds', help: 'Time of the last successful configuration load.', registers: [registry] });
   reloadOk.set(1);
   reloadTime.set(Math.floor(Date.now() / 1000));
-  if (options.udpKernelDrops) registry.registerMetric(kernelDropsMetric(options.udpKernelDrops));
+  const readKernelDrops = options.udpKernelDrops;
+  if (readKernelDrops) {
+    registerScrapeCollector(registry, {
+      name: 'syslog_udp_kernel_drops_total',
+      help: 'Datagrams the kernel dropped because a UDP listener socket receive buffer was full (drops column of /proc/net/udp and udp6).',
+      type: 'counter',
+      collect: () => {
+        const v = readKernelDrops();
+        return v === null ? [] : [{ value: v }];
+      },
+    });
+  }
   if (options.processMetrics) {
     collectDefaultMetrics({ register: registry });
     // Gauges named *_total break Prometheus naming rules (promtool flags them); the same numbers are exported
@@ -101,19 +113,4 @@ export function createMetrics(registry: Registry, options: MetricsOptions): Metr
 
 function indexMap<T extends string>(values: readonly T[]): Record<T, number> {
   return Object.fromEntries(values.map((v, i) => [v, i])) as Record<T, number>;
-}
-
-/** Kernel receive-buffer drops, read from /proc at scrape time; absent when the kernel does not say. */
-function kernelDropsMetric(read: () => number | null): Metric {
-  const metric = {
-    name: 'syslog_udp_kernel_drops_total',
-    help: 'Datagrams the kernel dropped because a UDP listener socket receive buffer was full (drops column of /proc/net/udp and udp6).',
-    type: 'counter',
-    aggregator: 'sum',
-    get() {
-      const v = read();
-      return { name: metric.name, help: metric.help, type: metric.type, aggregator: metric.aggregator, values: v === null ? [] : [{ value: v, labels: {} }] };
-    },
-  };
-  return metric as unknown as Metric;
 }
