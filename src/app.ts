@@ -3,15 +3,21 @@
  * registry), starts and stops it. Holds no rules of its own; embeddable in tests.
  */
 import type { AddressInfo } from 'node:net';
+import type { Writable } from 'node:stream';
+import { AlertManager } from './alert/manager.js';
+import type { Notifier } from './alert/types.js';
 import type { Registry } from 'prom-client';
 import type { Config } from './config/types.js';
 import type { ConfigError } from './errors.js';
+import { Detector } from './detect/detector.js';
 import { ListenerSet } from './ingest/listener-set.js';
 import { UdpListener } from './ingest/udp-listener.js';
 import { UdpKernelDrops } from './ingest/udp-kernel-drops.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { registerDetectionMetrics } from './metrics/detection-metrics.js';
 import { HttpServer } from './metrics/server.js';
+import { ConsoleNotifier } from './notify/console-notifier.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import { VERSION } from './version.js';
 
@@ -20,10 +26,16 @@ export interface AppDeps {
   readonly registry: Registry;
   /** prom-client's process_* / nodejs_* metrics; on by default. */
   readonly processMetrics?: boolean;
+  /** Where the console notifier writes incident events (stdout by default). */
+  readonly eventStream?: Writable;
+  /** Epoch-ms clock for the alert manager (tests inject one). */
+  readonly now?: () => number;
 }
 
 export interface App {
   readonly metrics: Metrics;
+  readonly alerts: AlertManager;
+  readonly detector: Detector;
   /** Binds every listener and the HTTP server. On failure, whatever was started is stopped and the error rethrown. */
   start(): Promise<void>;
   /** Stops accepting, lets listeners finish the frames they already read, closes the HTTP server. Idempotent. */
@@ -46,7 +58,24 @@ export function createApp(initial: Config, deps: AppDeps): App {
     processMetrics: deps.processMetrics ?? true,
     udpKernelDrops: () => kernelDrops.read(),
   });
-  const pipeline = new Pipeline({ timezone: config.timezone, metrics, log: log.child({ component: 'pipeline' }) });
+  const notifiers: Notifier[] = [];
+  if (config.notify.console) notifiers.push(new ConsoleNotifier({ stream: deps.eventStream ?? process.stdout }));
+  const alerts = new AlertManager({
+    alerting: config.alerting,
+    stateDir: config.stateDir,
+    notifiers,
+    log: log.child({ component: 'alerts' }),
+    keyFields: () => config.rules.flatMap((r) => r.groupBy),
+    now: deps.now,
+  });
+  const detector = new Detector({ rules: config.rules, onSignal: (signal) => alerts.handle(signal) });
+  registerDetectionMetrics(deps.registry, {
+    rules: () => detector.stats(),
+    alerts: alerts.stats,
+    openIncidents: () => alerts.openCount,
+    activeMutes: () => alerts.mutes().filter((m) => m.state === 'active').length,
+  });
+  const pipeline = new Pipeline({ timezone: config.timezone, metrics, log: log.child({ component: 'pipeline' }), stages: [detector] });
   const listeners = new ListenerSet(config.listeners, { sink: pipeline, observer: metrics.ingest, logger: log.child({ component: 'ingest' }) });
   let ready = false;
   const http = new HttpServer({ ...config.http, registry: deps.registry, isReady: () => ready, log: log.child({ component: 'http' }) });
@@ -55,7 +84,13 @@ export function createApp(initial: Config, deps: AppDeps): App {
 
   return {
     metrics,
+    alerts,
+    detector,
     async start() {
+      const loaded = await alerts.load();
+      for (const problem of loaded.problems) log.error({ problem }, 'state file was corrupt and has been moved aside; starting without it');
+      log.info({ incidents: loaded.incidents, mutes: loaded.mutes, stateDir: config.stateDir }, 'state loaded');
+      alerts.start();
       await listeners.start();
       for (const listener of listeners.listeners) {
         const bound = listener.boundAddress()!;
@@ -77,6 +112,7 @@ export function createApp(initial: Config, deps: AppDeps): App {
         ready = false;
         metrics.setReady(false);
         await listeners.stop();
+        await alerts.stop();
         await http.stop();
       })();
       return stopping;
@@ -84,11 +120,15 @@ export function createApp(initial: Config, deps: AppDeps): App {
     reload(next: Config) {
       const changed = JSON.stringify(next.listeners) !== JSON.stringify(config.listeners) || JSON.stringify(next.http) !== JSON.stringify(config.http);
       if (changed) log.warn('listener or http settings changed in the config file; they take effect at the next restart');
+      if (JSON.stringify(next.alerting) !== JSON.stringify(config.alerting) || JSON.stringify(next.notify) !== JSON.stringify(config.notify) || next.stateDir !== config.stateDir) {
+        log.warn('alerting, notify or stateDir settings changed in the config file; they take effect at the next restart');
+      }
+      detector.reconfigure(next.rules);
       pipeline.setTimezone(next.timezone);
       log.level = next.log.level;
       config = next;
       metrics.configReloaded(true, Date.now());
-      log.info({ timezone: next.timezone, level: next.log.level }, 'config reloaded');
+      log.info({ timezone: next.timezone, level: next.log.level, rules: next.rules.map((r) => r.name) }, 'config reloaded');
     },
     reloadFailed(error: ConfigError) {
       metrics.configReloaded(false, Date.now());

@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { deepFreeze } from './deep-freeze.js';
 import { substituteEnv } from './env-substitution.js';
+import { compileRules } from './rules-schema.js';
 import { ConfigSchema, type ParsedConfig, type ParsedListener } from './schema.js';
 import type { Config, ListenerConfig } from './types.js';
 
@@ -60,7 +61,7 @@ function compile(parsed: ParsedConfig, baseDir: string, problems: string[]): Con
     http: parsed.http,
     stateDir: resolve(baseDir, parsed.stateDir),
     timezone: parsed.timezone,
-    rules: [],
+    rules: compileRules(parsed.rules, problems),
     alerting: {
       updateIntervalMs: parsed.alerting.updateInterval,
       maxOpenIncidents: parsed.alerting.maxOpenIncidents,

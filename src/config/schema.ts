@@ -1,5 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
+import { RulesSchema } from './rules-schema.js';
 import { DurationMs, SizeBytes } from './units.js';
 import { isValidTimezone } from '../parse/timezone.js';
 
@@ -102,8 +103,8 @@ export const ConfigSchema = z.strictObject({
     .string()
     .refine(isValidTimezone, { message: 'must be UTC, an IANA zone such as Europe/Berlin, or an offset such as +02:00' })
     .default('UTC'),
-  /** Detection rules. The rule engine is not part of this build: only an empty list is accepted. */
-  rules: z.array(z.unknown()).max(0, { message: 'rules are not supported by this build yet; use rules: []' }).default([]),
+  /** Detection rules (rules-schema.ts): threshold and keyword rules, compiled by load.ts. */
+  rules: RulesSchema,
   alerting: AlertingSchema.default({
     updateInterval: 60_000, maxOpenIncidents: 10_000, resolvedRetention: 7 * 86_400_000, maxMutes: 1000, muteRetention: 7 * 86_400_000, gcSchedule: '*/10 * * * *',
   }),

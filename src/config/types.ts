@@ -1,4 +1,5 @@
 /** The compiled configuration: validated, defaults filled, durations in ms, files read, deep-frozen. */
+import type { CompiledRule } from './rules-schema.js';
 import type { ParsedConfig } from './schema.js';
 
 export interface ListenerBase {
@@ -38,7 +39,8 @@ export interface Config {
   readonly http: { readonly address: string; readonly port: number };
   readonly stateDir: string;
   readonly timezone: string;
-  readonly rules: readonly never[];
+  /** Compiled detection rules: presets merged, regexes built, durations in ms. */
+  readonly rules: readonly CompiledRule[];
   readonly alerting: {
     readonly updateIntervalMs: number;
     readonly maxOpenIncidents: number;

@@ -70,8 +70,33 @@ describe('loadConfigFile', () => {
     expect(problemsOf(() => loadConfigFile(fixture('nope.yaml')))[0]).toMatch(/cannot read file/);
   });
 
-  it('rejects rules until the rule engine exists, instead of ignoring them', () => {
-    expect(problemsOf(() => loadConfigText('listeners: [{ protocol: udp, port: 1 }]\nrules: [{ type: keyword }]\n')).join()).toMatch(/rules/);
+  it('compiles the rules of the good fixture and the shipped default config', () => {
+    expect(loadConfigFile(fixture('good.yaml')).rules.map((r) => [r.name, r.type, r.preset])).toEqual([
+      ['ssh_invalid_user', 'threshold', 'sshd-invalid-user'],
+      ['ssh_user_enumeration', 'threshold', 'sshd-auth-failure'],
+      ['keywords', 'keyword', null],
+    ]);
+    const rules = loadConfigFile(join(import.meta.dirname, '..', '..', 'config', 'default.yaml')).rules;
+    expect(rules.map((r) => [r.name, r.type, r.groupBy, r.resolveAfterMs])).toEqual([
+      ['ssh_invalid_user', 'threshold', ['host'], 300_000],
+      ['keywords', 'keyword', ['host'], 600_000],
+    ]);
+  });
+
+  it.each([
+    ['bad-rule-unsafe-regex.yaml', /^rules\.0\.match\.message: unsafe pattern: nested repetition/],
+    ['bad-rule-groupby.yaml', /^rules\.0\.groupBy: "usr" is neither a message field nor a named capture/],
+  ])('%s names the rule fault with its path', (file, pattern) => {
+    expect(problemsOf(() => loadConfigFile(fixture(file)))).toEqual([expect.stringMatching(pattern)]);
+  });
+
+  it('reports rule problems together with the rest of the file', () => {
+    const text = 'listeners: [{ protocol: udp, port: 99999 }]\nrules: [{ type: keyword, name: kw }, { name: Bad, preset: sshd-invalid-user }]\n';
+    expect(problemsOf(() => loadConfigText(text))).toEqual([
+      expect.stringMatching(/^listeners\.0\.port/),
+      'rules.0.keywords: a keyword rule needs at least one keyword or pattern',
+      expect.stringMatching(/^rules\.1\.name: must be/),
+    ]);
   });
 
   it('substitutes ${VAR} from the environment and reports missing variables with their path', () => {

@@ -1,0 +1,295 @@
+/**
+ * The `rules:` section: the zod schema of one rule (strict, discriminated on `type`; `preset` implies
+ * `type: threshold`) and the compile step that merges presets, builds every regex once, checks it for
+ * catastrophic backtracking and checks that groupBy/distinct name fields the rule can produce.
+ */
+import { z } from 'zod';
+import { FACILITY_NAMES, SEVERITY_NAMES, type FacilityName, type SeverityName } from '../parse/types.js';
+import { PRESETS, PRESET_NAMES, type PresetName } from '../detect/presets.js';
+import { analyzeRegex } from '../detect/regex-safety.js';
+import { DurationMs } from './units.js';
+
+/** Fields every message has; any other groupBy/distinct name must be a named capture of the rule's patterns. */
+export const BUILTIN_FIELDS = ['host', 'sourceIp', 'appname'] as const;
+
+const MAX_WINDOW_MS = 7 * 86_400_000;
+/** Timestamps (or distinct values) one rule may hold at most: maxKeys × threshold. */
+const MAX_STATE_ENTRIES = 10_000_000;
+
+const RuleName = z.string().regex(/^[a-z0-9_-]{1,64}$/, { message: 'must be 1-64 characters from a-z, 0-9, "_" and "-"' });
+const FieldName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, { message: 'must be a field name: host, sourceIp, appname or a named capture' });
+const NonEmpty = z.string().min(1).max(4096);
+const OneOrMore = <T extends z.ZodType>(item: T, what: string) =>
+  z.union([item, z.array(item).min(1)], { message: `must be ${what} or a non-empty list of them` });
+const SeveritySelector = z.string().refine((s) => (SEVERITY_NAMES as readonly string[]).includes(s.replace(/^=/, '')), {
+  message: `must be a severity (${SEVERITY_NAMES.join(', ')}), meaning that level or more severe, or "=name" for exactly that level`,
+});
+const Window = DurationMs.pipe(z.number().int().min(1, { message: 'must be longer than 0' }).max(MAX_WINDOW_MS, { message: 'must be at most 7d' }));
+
+const MatchSchema = z
+  .strictObject({
+    appname: OneOrMore(NonEmpty, 'a program name').optional(),
+    facility: OneOrMore(z.enum(FACILITY_NAMES), `a facility (${FACILITY_NAMES.join(', ')})`).optional(),
+    severity: OneOrMore(SeveritySelector, 'a severity selector').optional(),
+    hostname: OneOrMore(NonEmpty, 'a host name glob').optional(),
+    message: OneOrMore(NonEmpty, 'a regular expression').optional(),
+    exclude: OneOrMore(NonEmpty, 'a regular expression').optional(),
+    ignoreCase: z.boolean().optional(),
+  })
+  .superRefine((m, ctx) => {
+    const flags = m.ignoreCase === true ? 'i' : '';
+    for (const key of ['message', 'exclude'] as const) {
+      eachPattern(m[key], [key], (source, path) => reportPattern(source, flags, path, ctx, false));
+    }
+  });
+
+const common = {
+  name: RuleName,
+  match: MatchSchema.optional(),
+  groupBy: z.union([FieldName, z.array(FieldName)]).optional(),
+  resolveAfter: Window.optional(),
+  maxKeys: z.number().int().min(1).max(1_000_000).default(10_000),
+  channel: z.string().min(1).max(80).optional(),
+};
+
+const ThresholdRuleSchema = z.strictObject({
+  type: z.literal('threshold'),
+  preset: z.enum(PRESET_NAMES).optional(),
+  ...common,
+  window: Window.optional(),
+  threshold: z.number().int().min(1).max(1000).optional(),
+  distinct: FieldName.optional(),
+});
+
+const KeywordRuleSchema = z
+  .strictObject({
+    type: z.literal('keyword'),
+    ...common,
+    keywords: z.array(NonEmpty).optional(),
+    patterns: z.array(NonEmpty).optional(),
+    ignoreCase: z.boolean().default(false),
+  })
+  .superRefine((r, ctx) => {
+    if ((r.keywords?.length ?? 0) + (r.patterns?.length ?? 0) === 0) {
+      ctx.addIssue({ code: 'custom', path: ['keywords'], message: 'a keyword rule needs at least one keyword or pattern' });
+    }
+    eachPattern(r.patterns, ['patterns'], (source, path) => reportPattern(source, r.ignoreCase ? 'i' : '', path, ctx, true));
+  });
+
+/** One entry of `rules:`. A rule with a `preset` and no `type` is a threshold rule. */
+export const RuleSchema = z.preprocess(
+  (v) => (isRecord(v) && v.type === undefined && v.preset !== undefined ? { type: 'threshold', ...v } : v),
+  z.discriminatedUnion('type', [ThresholdRuleSchema, KeywordRuleSchema], {
+    message: 'must be "threshold" or "keyword" (or leave type out and give a preset)',
+  }),
+);
+
+export const RulesSchema = z.array(RuleSchema).default([]);
+export type ParsedRule = z.output<typeof ThresholdRuleSchema> | z.output<typeof KeywordRuleSchema>;
+
+export interface CompiledMatch {
+  readonly appnames: readonly string[] | null;
+  readonly facilities: readonly FacilityName[] | null;
+  /** The accepted severities, selectors expanded (`err` → emerg, alert, crit, err). */
+  readonly severities: readonly SeverityName[] | null;
+  /** Globs on the message's host (`*`, `?`, case-insensitive); any may match. */
+  readonly hostnames: readonly string[] | null;
+  /** Tried in order, the first match wins; empty = every message. */
+  readonly message: readonly RegExp[];
+  /** A message any of these match is skipped. */
+  readonly exclude: readonly RegExp[];
+}
+
+interface CompiledRuleBase {
+  readonly name: string;
+  readonly preset: PresetName | null;
+  readonly match: CompiledMatch;
+  readonly groupBy: readonly string[];
+  /** Named captures of the rule's patterns (union; a capture a line's pattern lacks reads as ""). */
+  readonly captures: readonly string[];
+  readonly resolveAfterMs: number;
+  readonly maxKeys: number;
+  readonly channel: string | null;
+  /** The effective definition as canonical JSON: a reload keeps a rule's state when this is unchanged. */
+  readonly canonical: string;
+}
+
+export interface CompiledThresholdRule extends CompiledRuleBase {
+  readonly type: 'threshold';
+  readonly windowMs: number;
+  readonly threshold: number;
+  /** Count distinct values of this field instead of matches; null = count matches. */
+  readonly distinct: string | null;
+}
+
+export interface CompiledKeywordRule extends CompiledRuleBase {
+  readonly type: 'keyword';
+  readonly keywords: readonly string[];
+  readonly patterns: readonly string[];
+  readonly ignoreCase: boolean;
+  /** Keywords (escaped) and patterns as one alternation: one scan per line. */
+  readonly scan: RegExp;
+}
+
+export type CompiledRule = CompiledThresholdRule | CompiledKeywordRule;
+
+/** Compiles validated rules; problems are pushed with their path (`rules.0.groupBy: ...`). */
+export function compileRules(parsed: readonly ParsedRule[], problems: string[]): CompiledRule[] {
+  const seen = new Map<string, number>();
+  const out: CompiledRule[] = [];
+  parsed.forEach((rule, i) => {
+    const path = `rules.${i}`;
+    const prev = seen.get(rule.name);
+    if (prev !== undefined) problems.push(`${path}.name: "${rule.name}" is already used by rules.${prev}`);
+    else seen.set(rule.name, i);
+    const compiled = rule.type === 'threshold' ? compileThreshold(rule, path, problems) : compileKeyword(rule, path, problems);
+    if (compiled !== null) out.push(compiled);
+  });
+  return out;
+}
+
+type ThresholdInput = z.output<typeof ThresholdRuleSchema>;
+type KeywordInput = z.output<typeof KeywordRuleSchema>;
+type OneOrList<T> = T | readonly T[];
+/** A `match:` as the schema outputs it, or a preset's merged under it. */
+interface MatchInput {
+  readonly appname?: OneOrList<string>;
+  readonly facility?: OneOrList<FacilityName>;
+  readonly severity?: OneOrList<string>;
+  readonly hostname?: OneOrList<string>;
+  readonly message?: OneOrList<string>;
+  readonly exclude?: OneOrList<string>;
+  readonly ignoreCase?: boolean;
+}
+
+function compileThreshold(rule: ThresholdInput, path: string, problems: string[]): CompiledThresholdRule | null {
+  const preset = rule.preset === undefined ? null : PRESETS[rule.preset];
+  const before = problems.length;
+  const { match, captures } = compileMatch({ ...preset?.match, ...rule.match });
+  const windowMs = rule.window ?? preset?.windowMs;
+  const threshold = rule.threshold ?? preset?.threshold;
+  if (windowMs === undefined) problems.push(`${path}.window: required (no preset supplies it)`);
+  if (threshold === undefined) problems.push(`${path}.threshold: required (no preset supplies it)`);
+  const groupBy = toList(rule.groupBy) ?? preset?.groupBy ?? ['host'];
+  checkFields(groupBy, captures, `${path}.groupBy`, problems);
+  if (rule.distinct !== undefined) checkFields([rule.distinct], captures, `${path}.distinct`, problems);
+  if (threshold !== undefined && rule.maxKeys * threshold > MAX_STATE_ENTRIES) {
+    problems.push(`${path}.maxKeys: maxKeys × threshold is ${rule.maxKeys * threshold}, above the limit of ${MAX_STATE_ENTRIES}`);
+  }
+  if (problems.length > before || windowMs === undefined || threshold === undefined) return null;
+  const distinct = rule.distinct ?? null;
+  const resolveAfterMs = rule.resolveAfter ?? Math.max(windowMs, 300_000);
+  const definition = { type: rule.type, match: canonicalMatch(match), groupBy, windowMs, threshold, distinct, resolveAfterMs };
+  return { ...base(rule, rule.preset ?? null, match, groupBy, captures, resolveAfterMs, definition), type: 'threshold', windowMs, threshold, distinct };
+}
+
+function compileKeyword(rule: KeywordInput, path: string, problems: string[]): CompiledKeywordRule | null {
+  const before = problems.length;
+  const { match, captures } = compileMatch(rule.match ?? {});
+  const keywords = rule.keywords ?? [];
+  const patterns = rule.patterns ?? [];
+  patterns.forEach((p, j) => {
+    for (const n of analyzeRegex(p).groupNames) {
+      if (captures.includes(n)) problems.push(`${path}.patterns.${j}: the capture name "${n}" is already used by match.message or another pattern`);
+      else captures.push(n);
+    }
+  });
+  const groupBy = toList(rule.groupBy) ?? ['host'];
+  checkFields(groupBy, captures, `${path}.groupBy`, problems);
+  if (problems.length > before) return null;
+  const ignoreCase = rule.ignoreCase;
+  const scan = new RegExp([...keywords.map(escapeRegex), ...patterns.map((p) => `(?:${p})`)].join('|'), ignoreCase ? 'i' : '');
+  const resolveAfterMs = rule.resolveAfter ?? 600_000;
+  const definition = { type: rule.type, match: canonicalMatch(match), groupBy, keywords, patterns, ignoreCase, resolveAfterMs };
+  return { ...base(rule, null, match, groupBy, captures, resolveAfterMs, definition), type: 'keyword', keywords, patterns, ignoreCase, scan };
+}
+
+function base(
+  rule: ParsedRule, preset: PresetName | null, match: CompiledMatch, groupBy: readonly string[], captures: readonly string[],
+  resolveAfterMs: number, definition: object,
+): CompiledRuleBase {
+  const channel = rule.channel ?? null;
+  const canonical = JSON.stringify({ ...definition, maxKeys: rule.maxKeys, channel });
+  return { name: rule.name, preset, match, groupBy, captures, resolveAfterMs, maxKeys: rule.maxKeys, channel, canonical };
+}
+
+/** Patterns were validated by the schema (or are presets, tested to be safe): only built here. */
+function compileMatch(m: MatchInput): { match: CompiledMatch; captures: string[] } {
+  const flags = m.ignoreCase === true ? 'i' : '';
+  const captures: string[] = [];
+  const message = (toList(m.message) ?? []).map((source) => {
+    for (const n of analyzeRegex(source).groupNames) if (!captures.includes(n)) captures.push(n);
+    return new RegExp(source, flags);
+  });
+  const match: CompiledMatch = {
+    appnames: toList(m.appname) ?? null,
+    facilities: toList(m.facility) ?? null,
+    severities: m.severity === undefined ? null : expandSeverities(toList(m.severity) ?? []),
+    hostnames: toList(m.hostname) ?? null,
+    message,
+    exclude: (toList(m.exclude) ?? []).map((source) => new RegExp(source, flags)),
+  };
+  return { match, captures };
+}
+
+/** `err` = err or more severe (as `*.err` in syslog.conf); `=err` = exactly err; a list is the union. */
+export function expandSeverities(selectors: readonly string[]): SeverityName[] {
+  const accepted = new Set<SeverityName>();
+  for (const s of selectors) {
+    const exact = s.startsWith('=');
+    const level = SEVERITY_NAMES.indexOf(s.replace(/^=/, '') as SeverityName);
+    SEVERITY_NAMES.forEach((name, i) => {
+      if (exact ? i === level : i <= level) accepted.add(name);
+    });
+  }
+  return SEVERITY_NAMES.filter((n) => accepted.has(n));
+}
+
+/** Reports a pattern that does not compile or could backtrack catastrophically (regex-safety.ts). */
+function reportPattern(source: string, flags: string, path: (string | number)[], ctx: z.RefinementCtx, keyword: boolean): void {
+  try {
+    new RegExp(source, flags);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', path, message: (err as Error).message });
+    return;
+  }
+  const analysis = analyzeRegex(source, flags.includes('i'));
+  for (const p of analysis.problems) ctx.addIssue({ code: 'custom', path, message: `unsafe pattern: ${p}` });
+  if (keyword && analysis.matchesEmpty) {
+    ctx.addIssue({ code: 'custom', path, message: 'the pattern can match the empty string, so it would hit every line' });
+  }
+}
+
+function checkFields(fields: readonly string[], captures: readonly string[], path: string, problems: string[]): void {
+  const seen = new Set<string>();
+  for (const f of fields) {
+    if (seen.has(f)) problems.push(`${path}: "${f}" is listed twice`);
+    seen.add(f);
+    if ((BUILTIN_FIELDS as readonly string[]).includes(f) || captures.includes(f)) continue;
+    const known = [...BUILTIN_FIELDS, ...captures].join(', ');
+    problems.push(`${path}: "${f}" is neither a message field nor a named capture of the rule's patterns (known: ${known})`);
+  }
+}
+
+function eachPattern(v: string | readonly string[] | undefined, path: (string | number)[], fn: (source: string, path: (string | number)[]) => void): void {
+  if (typeof v === 'string') fn(v, path);
+  else v?.forEach((s, i) => fn(s, [...path, i]));
+}
+
+function canonicalMatch(m: CompiledMatch): object {
+  const show = (r: RegExp) => `/${r.source}/${r.flags}`;
+  return { ...m, message: m.message.map(show), exclude: m.exclude.map(show) };
+}
+
+function toList<T>(v: T | readonly T[] | undefined): readonly T[] | undefined {
+  if (v === undefined) return undefined;
+  return Array.isArray(v) ? (v as readonly T[]) : [v as T];
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}

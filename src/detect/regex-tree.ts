@@ -1,0 +1,229 @@
+/**
+ * A small parser of JavaScript regular expression source (no `u` flag, Annex B syntax) into the shape the
+ * safety check needs: sequences of quantified terms, groups with their alternatives, and for every character
+ * atom the set of characters it can match (as code-unit ranges). Call it only on source that `new RegExp()`
+ * accepted: it does not report syntax errors.
+ */
+
+/** Inclusive code-unit ranges [lo, hi, lo, hi, ...]. */
+export type Ranges = readonly number[];
+
+export type RegexNode =
+  | { readonly kind: 'chars'; readonly ranges: Ranges }
+  | { readonly kind: 'group'; readonly alternatives: readonly Sequence[]; readonly lookaround: boolean }
+  | { readonly kind: 'assertion' }
+  | { readonly kind: 'backreference'; readonly text: string };
+
+export interface Term {
+  readonly node: RegexNode;
+  readonly min: number;
+  /** Infinity for *, + and {n,}. */
+  readonly max: number;
+}
+
+export type Sequence = readonly Term[];
+
+export interface RegexTree {
+  readonly alternatives: readonly Sequence[];
+  /** Named capture groups in order of appearance. */
+  readonly groupNames: readonly string[];
+}
+
+const MAX_UNIT = 0xffff;
+export const DIGIT: Ranges = [48, 57];
+export const WORD: Ranges = [48, 57, 65, 90, 95, 95, 97, 122];
+export const SPACE: Ranges = [9, 13, 32, 32, 160, 160, 5760, 5760, 8192, 8202, 8232, 8233, 8239, 8239, 8287, 8287, 12288, 12288, 65279, 65279];
+export const ANY: Ranges = [0, MAX_UNIT];
+
+export function complement(r: Ranges): Ranges {
+  const sorted = normalize(r);
+  const out: number[] = [];
+  let next = 0;
+  for (let i = 0; i < sorted.length; i += 2) {
+    if (sorted[i]! > next) out.push(next, sorted[i]! - 1);
+    next = sorted[i + 1]! + 1;
+  }
+  if (next <= MAX_UNIT) out.push(next, MAX_UNIT);
+  return out;
+}
+
+function normalize(r: Ranges): number[] {
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < r.length; i += 2) pairs.push([r[i]!, r[i + 1]!]);
+  pairs.sort((a, b) => a[0] - b[0]);
+  const out: number[] = [];
+  for (const [lo, hi] of pairs) {
+    const last = out.length - 1;
+    if (last > 0 && lo <= out[last]! + 1) out[last] = Math.max(out[last]!, hi);
+    else out.push(lo, hi);
+  }
+  return out;
+}
+
+export function overlaps(a: Ranges, b: Ranges): boolean {
+  for (let i = 0; i < a.length; i += 2) {
+    for (let j = 0; j < b.length; j += 2) if (a[i]! <= b[j + 1]! && b[j]! <= a[i + 1]!) return true;
+  }
+  return false;
+}
+
+/** Adds the other case of ASCII letters (what the `i` flag does, near enough for an overlap test). */
+export function foldCase(r: Ranges): Ranges {
+  const out = [...r];
+  for (let i = 0; i < r.length; i += 2) {
+    for (const [from, to] of [[65, 97], [97, 65]] as const) {
+      const lo = Math.max(r[i]!, from);
+      const hi = Math.min(r[i + 1]!, from + 25);
+      if (lo <= hi) out.push(lo - from + to, hi - from + to);
+    }
+  }
+  return out;
+}
+
+const CLASS_ESCAPES: Readonly<Record<string, Ranges>> = {
+  d: DIGIT, D: complement(DIGIT), w: WORD, W: complement(WORD), s: SPACE, S: complement(SPACE),
+};
+const CONTROL_ESCAPES: Readonly<Record<string, number>> = { n: 10, r: 13, t: 9, v: 11, f: 12, '0': 0 };
+
+class Parser {
+  pos = 0;
+  readonly groupNames: string[] = [];
+  constructor(readonly src: string) {}
+
+  disjunction(): Sequence[] {
+    const alternatives: Sequence[] = [this.sequence()];
+    while (this.src[this.pos] === '|') {
+      this.pos++;
+      alternatives.push(this.sequence());
+    }
+    return alternatives;
+  }
+
+  sequence(): Term[] {
+    const terms: Term[] = [];
+    while (this.pos < this.src.length && this.src[this.pos] !== '|' && this.src[this.pos] !== ')') {
+      const node = this.atom();
+      const [min, max] = this.quantifier();
+      terms.push({ node, min, max });
+    }
+    return terms;
+  }
+
+  quantifier(): [number, number] {
+    const c = this.src[this.pos];
+    let q: [number, number] | null = null;
+    if (c === '*') q = [0, Infinity];
+    else if (c === '+') q = [1, Infinity];
+    else if (c === '?') q = [0, 1];
+    if (q !== null) this.pos++;
+    else if (c === '{') {
+      const m = /^\{(\d+)(,(\d*))?\}/.exec(this.src.slice(this.pos));
+      if (m === null) return [1, 1]; // Annex B: a literal "{"
+      this.pos += m[0].length;
+      const min = Number(m[1]);
+      q = [min, m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3])];
+    } else return [1, 1];
+    if (this.src[this.pos] === '?') this.pos++; // lazy: same language, same risk
+    return q;
+  }
+
+  atom(): RegexNode {
+    const c = this.src[this.pos++]!;
+    if (c === '^' || c === '$') return { kind: 'assertion' };
+    if (c === '.') return { kind: 'chars', ranges: ANY };
+    if (c === '[') return { kind: 'chars', ranges: this.bracketClass() };
+    if (c === '(') return this.group();
+    if (c === '\\') return this.escape();
+    return { kind: 'chars', ranges: [c.charCodeAt(0), c.charCodeAt(0)] };
+  }
+
+  group(): RegexNode {
+    let lookaround = false;
+    if (this.src.startsWith('?:', this.pos)) this.pos += 2;
+    else if (/^\?(?:=|!|<=|<!)/.test(this.src.slice(this.pos, this.pos + 3))) {
+      lookaround = true;
+      this.pos += this.src[this.pos + 1] === '<' ? 3 : 2;
+    } else if (this.src[this.pos] === '?' && this.src[this.pos + 1] === '<') {
+      const end = this.src.indexOf('>', this.pos);
+      this.groupNames.push(this.src.slice(this.pos + 2, end));
+      this.pos = end + 1;
+    }
+    const alternatives = this.disjunction();
+    this.pos++; // ')'
+    return { kind: 'group', alternatives, lookaround };
+  }
+
+  escape(): RegexNode {
+    const c = this.src[this.pos++]!;
+    if (c === 'b' || c === 'B') return { kind: 'assertion' };
+    const cls = CLASS_ESCAPES[c];
+    if (cls !== undefined) return { kind: 'chars', ranges: cls };
+    if (/[1-9]/.test(c)) {
+      while (/\d/.test(this.src[this.pos] ?? '')) this.pos++;
+      return { kind: 'backreference', text: `\\${c}` };
+    }
+    if (c === 'k' && this.src[this.pos] === '<') {
+      const end = this.src.indexOf('>', this.pos);
+      const text = this.src.slice(this.pos - 2, end + 1);
+      this.pos = end + 1;
+      return { kind: 'backreference', text };
+    }
+    const unit = this.escapedUnit(c);
+    return { kind: 'chars', ranges: [unit, unit] };
+  }
+
+  /** The code unit of an escape that stands for one character (the backslash and `c` already consumed). */
+  escapedUnit(c: string): number {
+    const control = CONTROL_ESCAPES[c];
+    if (control !== undefined) return control;
+    const hex = c === 'x' ? 2 : c === 'u' ? 4 : 0;
+    if (hex > 0) {
+      const digits = this.src.slice(this.pos, this.pos + hex);
+      if (new RegExp(`^[0-9a-fA-F]{${hex}}$`).test(digits)) {
+        this.pos += hex;
+        return parseInt(digits, 16);
+      }
+    }
+    if (c === 'c' && /[A-Za-z]/.test(this.src[this.pos] ?? '')) return this.src.charCodeAt(this.pos++) % 32;
+    return c.charCodeAt(0);
+  }
+
+  bracketClass(): Ranges {
+    const negated = this.src[this.pos] === '^';
+    if (negated) this.pos++;
+    const ranges: number[] = [];
+    while (this.pos < this.src.length && this.src[this.pos] !== ']') {
+      const lo = this.classAtom();
+      if (typeof lo === 'number' && this.src[this.pos] === '-' && this.src[this.pos + 1] !== ']' && this.pos + 1 < this.src.length) {
+        this.pos++;
+        const hi = this.classAtom();
+        if (typeof hi === 'number') {
+          ranges.push(lo, hi);
+          continue;
+        }
+        ranges.push(lo, lo, 45, 45, ...hi);
+        continue;
+      }
+      if (typeof lo === 'number') ranges.push(lo, lo);
+      else ranges.push(...lo);
+    }
+    this.pos++; // ']'
+    return negated ? complement(ranges) : ranges;
+  }
+
+  classAtom(): number | Ranges {
+    const c = this.src[this.pos++]!;
+    if (c !== '\\') return c.charCodeAt(0);
+    const e = this.src[this.pos++]!;
+    const cls = CLASS_ESCAPES[e];
+    if (cls !== undefined) return cls;
+    if (e === 'b') return 8;
+    return this.escapedUnit(e);
+  }
+}
+
+export function parseRegex(source: string): RegexTree {
+  const parser = new Parser(source);
+  const alternatives = parser.disjunction();
+  return { alternatives, groupNames: parser.groupNames };
+}
