@@ -3,6 +3,7 @@
 import { checkConfigCommand } from './cli/check-config-command.js';
 import type { CliIo } from './cli/io.js';
 import { parseCommand } from './cli/parse-command.js';
+import { replayCommand } from './cli/replay-command.js';
 import { runCommand } from './cli/run-command.js';
 import { VERSION } from './version.js';
 
@@ -13,6 +14,8 @@ usage:
   syslog-sentinel parse [FILE] [--timezone TZ] [--now ISO8601]
                                                    parse syslog lines (stdin without FILE) into JSON, one per line
   syslog-sentinel check-config FILE                validate a config file; exit 1 listing every error
+  syslog-sentinel replay --config FILE [LOGFILE] [--lines] [--now ISO8601] [--sender ADDRESS]
+                                                   run the rules offline over a log file (stdin without LOGFILE)
   syslog-sentinel --version | --help
 `;
 
@@ -24,6 +27,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return parseCommand(rest, io);
     case 'check-config':
       return checkConfigCommand(rest, io);
+    case 'replay':
+      return replayCommand(rest, io);
     case 'run':
       return runCommand(rest, io);
     case '--version':

@@ -6,11 +6,12 @@
  */
 import { createReadStream } from 'node:fs';
 import { toParseRecord } from '../parse/parse-record.js';
-import { parseRfc3339 } from '../parse/rfc3339.js';
 import { parseSyslog } from '../parse/syslog.js';
 import { isValidTimezone } from '../parse/timezone.js';
 import type { ParseOptions } from '../parse/types.js';
 import type { CliIo } from './io.js';
+import { readLines } from './line-reader.js';
+import { parseNowOption } from './now-option.js';
 
 const USAGE = `usage: syslog-sentinel parse [FILE] [--timezone TZ] [--now ISO8601]
 
@@ -21,8 +22,6 @@ Parses syslog lines from FILE (default: standard input) and prints one JSON obje
 `;
 
 const OUTPUT_CHUNK = 64 * 1024;
-const LF = 0x0a;
-const CR = 0x0d;
 
 interface Arguments {
   readonly file: string | null;
@@ -63,14 +62,6 @@ function parseArguments(argv: readonly string[]): ArgsResult {
   return { ok: true, args: { file: file === '-' ? null : file, timezone, nowText } };
 }
 
-/** --now: an RFC 3339 / ISO 8601 date-time (offset optional: then read in `timezone`) or a date (midnight). */
-function parseNow(text: string, timezone: string): number | null {
-  const full = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00` : text;
-  const match = parseRfc3339(full, 0, full.length, timezone, true);
-  if (match === null || match.time === null || match.end !== full.length) return null;
-  return match.time.ms;
-}
-
 /** Resolves when `stream` can take more data (or has failed or closed: the next write reports that). */
 function drained(stream: NodeJS.WritableStream): Promise<void> {
   return new Promise((resolve) => {
@@ -103,7 +94,7 @@ export async function parseCommand(argv: readonly string[], io: CliIo): Promise<
   }
   let now = Date.now();
   if (nowText !== null) {
-    const ms = parseNow(nowText, timezone);
+    const ms = parseNowOption(nowText, timezone);
     if (ms === null) {
       io.stderr.write(`syslog-sentinel parse: --now "${nowText}" is not an ISO 8601 date-time (e.g. 2024-03-01T12:00:00Z)\n`);
       return 2;
@@ -124,31 +115,13 @@ export async function parseCommand(argv: readonly string[], io: CliIo): Promise<
     out = '';
     if (!ok) await drained(io.stdout);
   };
-  const emit = (line: Buffer): void => {
-    const end = line.length > 0 && line[line.length - 1] === CR ? line.length - 1 : line.length;
-    out += `${JSON.stringify(toParseRecord(parseSyslog(line.subarray(0, end), opts)))}\n`;
-  };
-
   const input = file === null ? io.stdin : createReadStream(file);
   try {
-    let pending: Buffer[] = [];
-    for await (const chunk of input) {
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-      let start = 0;
-      for (let lf = buf.indexOf(LF); lf >= 0; lf = buf.indexOf(LF, start)) {
-        const piece = buf.subarray(start, lf);
-        if (pending.length > 0) {
-          pending.push(piece);
-          emit(Buffer.concat(pending));
-          pending = [];
-        } else emit(piece);
-        start = lf + 1;
-      }
-      if (start < buf.length) pending.push(buf.subarray(start));
+    for await (const line of readLines(input as AsyncIterable<Buffer>)) {
+      out += `${JSON.stringify(toParseRecord(parseSyslog(line, opts)))}\n`;
       if (out.length >= OUTPUT_CHUNK) await flush();
       if (outputError !== null) break;
     }
-    if (pending.length > 0 && outputError === null) emit(Buffer.concat(pending));
     await flush();
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);

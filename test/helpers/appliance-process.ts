@@ -58,8 +58,17 @@ export async function runCli(args: readonly string[], options: Parameters<typeof
  * Starts the appliance with the given YAML (ports 0 = any free port) and waits for its "ready" log line.
  * The caller must stop() it.
  */
-export async function startAppliance(yaml: string, extraArgs: readonly string[] = [], timeoutMs = 15_000): Promise<RunningAppliance> {
-  const dir = mkdtempSync(join(tmpdir(), 'sentinel-e2e-'));
+export async function startAppliance(
+  yaml: string,
+  extraArgs: readonly string[] = [],
+  timeoutMs = 15_000,
+  /** A working directory to reuse (e.g. across a restart); it is then left in place on stop. */
+  workDir?: string,
+): Promise<RunningAppliance> {
+  const dir = workDir ?? mkdtempSync(join(tmpdir(), 'sentinel-e2e-'));
+  const removeDir = () => {
+    if (workDir === undefined) rmSync(dir, { recursive: true, force: true });
+  };
   const configFile = join(dir, 'config.yaml');
   writeFileSync(configFile, yaml);
   const child = spawnCli(['run', '--config', configFile, ...extraArgs], { cwd: dir });
@@ -95,7 +104,7 @@ export async function startAppliance(yaml: string, extraArgs: readonly string[] 
     await ready;
   } catch (err) {
     child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
+    removeDir();
     throw err;
   }
   const httpBase = `http://127.0.0.1:${httpPort}`;
@@ -111,7 +120,7 @@ export async function startAppliance(yaml: string, extraArgs: readonly string[] 
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       const code = await exited;
       clearTimeout(timer);
-      rmSync(dir, { recursive: true, force: true });
+      removeDir();
       return code;
     },
     async metrics() {
