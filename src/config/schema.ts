@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net';
+import cron from 'node-cron';
 import { z } from 'zod';
 import { RulesSchema } from './rules-schema.js';
 import { DurationMs, SizeBytes } from './units.js';
@@ -87,7 +88,7 @@ const AlertingSchema = z.strictObject({
   /** Expired mutes are garbage-collected this long after they end. */
   muteRetention: DurationMs.default(7 * 86_400_000),
   /** node-cron schedule of the garbage-collection job. */
-  gcSchedule: z.string().default('*/10 * * * *'),
+  gcSchedule: z.string().refine((s) => cron.validate(s), { message: 'must be a cron expression, e.g. "*/10 * * * *"' }).default('*/10 * * * *'),
 });
 
 const NotifySchema = z.strictObject({

@@ -118,3 +118,10 @@ describe('loadConfigFile', () => {
     expect(() => loadConfigText('listeners: [{ protocol: tcp, address: 127.0.0.1, port: 514 }, { protocol: tcp, address: 127.0.0.2, port: 514 }]')).not.toThrow();
   });
 });
+
+describe('alerting', () => {
+  it('rejects a gcSchedule node-cron cannot run', () => {
+    expect(() => loadConfigText('listeners: [{ protocol: udp, port: 1 }]\nalerting: { gcSchedule: "every tuesday" }\n')).toThrow(/alerting\.gcSchedule: must be a cron expression/);
+    expect(loadConfigText('listeners: [{ protocol: udp, port: 1 }]\nalerting: { gcSchedule: "0 3 * * *", updateInterval: 30s }\n').alerting).toMatchObject({ gcSchedule: '0 3 * * *', updateIntervalMs: 30_000 });
+  });
+});
