@@ -1,8 +1,12 @@
 /**
- * A small parser of JavaScript regular expression source (no `u` flag, Annex B syntax) into the shape the
- * safety check needs: sequences of quantified terms, groups with their alternatives, and for every character
- * atom the set of characters it can match (as code-unit ranges). Call it only on source that `new RegExp()`
- * accepted: it does not report syntax errors.
+ * A small parser of JavaScript regular expression source (Annex B syntax, or `u`-flag syntax when asked) into
+ * the shape the safety check needs: sequences of quantified terms, groups with their alternatives, and for every
+ * character atom the set of characters it can match (as code-unit ranges). Call it only on source that
+ * `new RegExp()` accepted with the same flags: it does not report syntax errors.
+ *
+ * With the `u` flag a character outside the Basic Multilingual Plane is one atom; its set is approximated by the
+ * whole surrogate block (0xD800-0xDFFF), and a property escape (`\p{…}`, `\P{…}`) by every character: both are
+ * over-approximations, which is the safe direction for an overlap test.
  */
 
 /** Inclusive code-unit ranges [lo, hi, lo, hi, ...]. */
@@ -11,7 +15,8 @@ export type Ranges = readonly number[];
 export type RegexNode =
   | { readonly kind: 'chars'; readonly ranges: Ranges }
   | { readonly kind: 'group'; readonly alternatives: readonly Sequence[]; readonly lookaround: boolean }
-  | { readonly kind: 'assertion' }
+  /** `^`, `$`, `\b` or `\B` (zero-width: matches no character). */
+  | { readonly kind: 'assertion'; readonly text: string }
   | { readonly kind: 'backreference'; readonly text: string };
 
 export interface Term {
@@ -19,6 +24,8 @@ export interface Term {
   readonly min: number;
   /** Infinity for *, + and {n,}. */
   readonly max: number;
+  /** The term's source text, quantifier included (for messages). */
+  readonly text: string;
 }
 
 export type Sequence = readonly Term[];
@@ -30,6 +37,8 @@ export interface RegexTree {
 }
 
 const MAX_UNIT = 0xffff;
+/** The code units of characters outside the BMP (surrogate pairs): how a `u`-mode astral character is approximated. */
+const SURROGATES: Ranges = [0xd800, 0xdfff];
 export const DIGIT: Ranges = [48, 57];
 export const WORD: Ranges = [48, 57, 65, 90, 95, 95, 97, 122];
 export const SPACE: Ranges = [9, 13, 32, 32, 160, 160, 5760, 5760, 8192, 8202, 8232, 8233, 8239, 8239, 8287, 8287, 12288, 12288, 65279, 65279];
@@ -67,6 +76,19 @@ export function overlaps(a: Ranges, b: Ranges): boolean {
   return false;
 }
 
+/** The characters in both sets. */
+export function intersect(a: Ranges, b: Ranges): Ranges {
+  const out: number[] = [];
+  for (let i = 0; i < a.length; i += 2) {
+    for (let j = 0; j < b.length; j += 2) {
+      const lo = Math.max(a[i]!, b[j]!);
+      const hi = Math.min(a[i + 1]!, b[j + 1]!);
+      if (lo <= hi) out.push(lo, hi);
+    }
+  }
+  return out;
+}
+
 /** Adds the other case of ASCII letters (what the `i` flag does, near enough for an overlap test). */
 export function foldCase(r: Ranges): Ranges {
   const out = [...r];
@@ -88,7 +110,7 @@ const CONTROL_ESCAPES: Readonly<Record<string, number>> = { n: 10, r: 13, t: 9, 
 class Parser {
   pos = 0;
   readonly groupNames: string[] = [];
-  constructor(readonly src: string) {}
+  constructor(readonly src: string, readonly unicode: boolean) {}
 
   disjunction(): Sequence[] {
     const alternatives: Sequence[] = [this.sequence()];
@@ -102,9 +124,10 @@ class Parser {
   sequence(): Term[] {
     const terms: Term[] = [];
     while (this.pos < this.src.length && this.src[this.pos] !== '|' && this.src[this.pos] !== ')') {
+      const start = this.pos;
       const node = this.atom();
       const [min, max] = this.quantifier();
-      terms.push({ node, min, max });
+      terms.push({ node, min, max, text: this.src.slice(start, this.pos) });
     }
     return terms;
   }
@@ -129,11 +152,15 @@ class Parser {
 
   atom(): RegexNode {
     const c = this.src[this.pos++]!;
-    if (c === '^' || c === '$') return { kind: 'assertion' };
+    if (c === '^' || c === '$') return { kind: 'assertion', text: c };
     if (c === '.') return { kind: 'chars', ranges: ANY };
     if (c === '[') return { kind: 'chars', ranges: this.bracketClass() };
     if (c === '(') return this.group();
     if (c === '\\') return this.escape();
+    if (this.unicode && this.surrogatePair(this.pos - 1)) {
+      this.pos++;
+      return { kind: 'chars', ranges: SURROGATES };
+    }
     return { kind: 'chars', ranges: [c.charCodeAt(0), c.charCodeAt(0)] };
   }
 
@@ -155,8 +182,8 @@ class Parser {
 
   escape(): RegexNode {
     const c = this.src[this.pos++]!;
-    if (c === 'b' || c === 'B') return { kind: 'assertion' };
-    const cls = CLASS_ESCAPES[c];
+    if (c === 'b' || c === 'B') return { kind: 'assertion', text: `\\${c}` };
+    const cls = this.classEscape(c);
     if (cls !== undefined) return { kind: 'chars', ranges: cls };
     if (/[1-9]/.test(c)) {
       while (/\d/.test(this.src[this.pos] ?? '')) this.pos++;
@@ -168,14 +195,37 @@ class Parser {
       this.pos = end + 1;
       return { kind: 'backreference', text };
     }
-    const unit = this.escapedUnit(c);
-    return { kind: 'chars', ranges: [unit, unit] };
+    return { kind: 'chars', ranges: unitRanges(this.escapedUnit(c)) };
   }
 
-  /** The code unit of an escape that stands for one character (the backslash and `c` already consumed). */
+  /** `\d`, `\w`, `\s` and their negations; with the `u` flag also `\p{…}` and `\P{…}` (taken as any character). */
+  classEscape(c: string): Ranges | undefined {
+    if (this.unicode && (c === 'p' || c === 'P') && this.src[this.pos] === '{') {
+      this.pos = this.src.indexOf('}', this.pos) + 1;
+      return ANY;
+    }
+    return CLASS_ESCAPES[c];
+  }
+
+  surrogatePair(i: number): boolean {
+    const hi = this.src.charCodeAt(i);
+    const lo = this.src.charCodeAt(i + 1);
+    return hi >= 0xd800 && hi <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff;
+  }
+
+  /**
+   * The character an escape stands for (the backslash and `c` already consumed): a code unit, or with the `u`
+   * flag a code point (`\u{1F600}`), which can be above 0xFFFF.
+   */
   escapedUnit(c: string): number {
     const control = CONTROL_ESCAPES[c];
     if (control !== undefined) return control;
+    if (this.unicode && c === 'u' && this.src[this.pos] === '{') {
+      const end = this.src.indexOf('}', this.pos);
+      const cp = parseInt(this.src.slice(this.pos + 1, end), 16);
+      this.pos = end + 1;
+      return cp;
+    }
     const hex = c === 'x' ? 2 : c === 'u' ? 4 : 0;
     if (hex > 0) {
       const digits = this.src.slice(this.pos, this.pos + hex);
@@ -191,7 +241,7 @@ class Parser {
   bracketClass(): Ranges {
     const negated = this.src[this.pos] === '^';
     if (negated) this.pos++;
-    const ranges: number[] = [];
+    let ranges: number[] = [];
     while (this.pos < this.src.length && this.src[this.pos] !== ']') {
       const lo = this.classAtom();
       if (typeof lo === 'number' && this.src[this.pos] === '-' && this.src[this.pos + 1] !== ']' && this.pos + 1 < this.src.length) {
@@ -208,22 +258,45 @@ class Parser {
       else ranges.push(...lo);
     }
     this.pos++; // ']'
-    return negated ? complement(ranges) : ranges;
+    ranges = toUnits(ranges);
+    if (!negated) return ranges;
+    // A negated class matches astral characters unless it lists them all: keep the surrogates in it (u flag).
+    return this.unicode ? [...complement(ranges), ...SURROGATES] : complement(ranges);
   }
 
   classAtom(): number | Ranges {
     const c = this.src[this.pos++]!;
-    if (c !== '\\') return c.charCodeAt(0);
+    if (c !== '\\') {
+      if (this.unicode && this.surrogatePair(this.pos - 1)) return this.src.codePointAt(this.pos++ - 1)!;
+      return c.charCodeAt(0);
+    }
     const e = this.src[this.pos++]!;
-    const cls = CLASS_ESCAPES[e];
+    const cls = this.classEscape(e);
     if (cls !== undefined) return cls;
     if (e === 'b') return 8;
     return this.escapedUnit(e);
   }
 }
 
-export function parseRegex(source: string): RegexTree {
-  const parser = new Parser(source);
+/** The ranges of one character (a code point above 0xFFFF becomes the surrogate block). */
+function unitRanges(cp: number): Ranges {
+  return cp > MAX_UNIT ? SURROGATES : [cp, cp];
+}
+
+/** Maps code-point ranges (u flag) onto code units: the part above 0xFFFF becomes the surrogate block. */
+function toUnits(r: readonly number[]): number[] {
+  if (!r.some((x) => x > MAX_UNIT)) return [...r];
+  const out: number[] = [];
+  for (let i = 0; i < r.length; i += 2) {
+    if (r[i]! <= MAX_UNIT) out.push(r[i]!, Math.min(r[i + 1]!, MAX_UNIT));
+    if (r[i + 1]! > MAX_UNIT) out.push(...SURROGATES);
+  }
+  return out;
+}
+
+/** Parses `source` as `new RegExp(source)` would, or as `new RegExp(source, 'u')` when `unicode` is set. */
+export function parseRegex(source: string, unicode = false): RegexTree {
+  const parser = new Parser(source, unicode);
   const alternatives = parser.disjunction();
   return { alternatives, groupNames: parser.groupNames };
 }

@@ -1,25 +1,64 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { compileMatcher, matcherProblems, matchesAll, regexHazard } from '../../src/alert/mute-matcher.js';
+import { compileMatcher, matcherProblems, matchesAll, MAX_REGEX_SUBJECT_CHARS } from '../../src/alert/mute-matcher.js';
 
-describe('regexHazard', () => {
-  it.each(['web\\d+', 'web0[1-9]', '(web|db)0\\d', '192\\.0\\.2\\..*', '(ab)+', '(a{2})+', '(a?)+', '[(+]+', '\\(a+\\)+', 'x{1,1}', 'web\\d+-\\d+', '.*-prod'])('accepts %s', (re) => {
-    expect(regexHazard(re)).toBeNull();
+const known = (n: string) => n === 'host';
+const regexProblems = (value: string) => matcherProblems({ name: 'host', value, isRegex: true }, 0, known);
+
+/** Matchers the check accepts; each is also run against adversarial values below. */
+const SAFE = [
+  'web\\d+', 'web0[1-9]', '(web|db)0\\d', '192\\.0\\.2\\..*', '(ab)+', '(a{2})+', '(a?)+', '[(+]+', '\\(a+\\)+', 'x{1,1}',
+  'web\\d+-\\d+', '.*-prod', '.*.*x', '.*-.*', '\\p{L}+-\\d+', '[\\u{1F600}-\\u{1F64F}]+x', '(?:\\d{1,3}\\.){3}\\d{1,3}', 'sshd-.*',
+];
+
+describe('regex matcher safety: the rule policy (analyzeRegex), on the anchored expression that runs', () => {
+  it.each(SAFE)('accepts %s', (re) => {
+    expect(regexProblems(re)).toEqual([]);
   });
 
-  it.each(['(a+)+', '(\\w*)*', '(a{2,})+', '((ab)*c)+', '(?:x+y)*', '(a|ab)*', '(x+)?z+(y+){2,3}', '(a+)+?', '(a+){3}', '(a{2,3})+', 'a*a*a*', '.*-.*-.+'])('rejects %s', (re) => {
-    expect(regexHazard(re)).not.toBeNull();
+  it.each([
+    ['(a+)+', /nested repetition/],
+    ['(\\w*)*', /nested repetition/],
+    ['(a{2,})+', /nested repetition/],
+    ['((ab)*c)+', /nested repetition/],
+    ['(?:x+y)*', /nested repetition/],
+    ['(a+)+?', /nested repetition/],
+    ['(a|ab)*', /ambiguous repeated alternation/],
+    ['(a{2,3})+', /ambiguous repetition/],
+    ['(?:a?b?)+', /ambiguous repetition/],
+    ['(x+)?z+(y+){2,3}', /polynomial backtracking: y\+, y\+ and y\+ can match/],
+    ['(a+){3}', /polynomial backtracking/],
+    ['a*a*a*', /polynomial backtracking: a\*, a\* and a\* can match/],
+    ['.*-.*-.+', /polynomial backtracking/],
+    ['\\p{L}+\\p{L}+\\p{L}+', /polynomial backtracking/],
+    ['(a)\\1', /backreferences/],
+    ['(?<n>a)\\k<n>', /backreferences/],
+  ])('rejects %s', (re, message) => {
+    const problems = regexProblems(re);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^matchers\[0\]\.value: unsafe pattern: /);
+    expect(problems[0]).toMatch(message);
   });
 
-  it('rejects backreferences', () => {
-    expect(regexHazard('(a)\\1')).toMatch(/backreference/);
-    expect(regexHazard('(?<n>a)\\k<n>')).toMatch(/backreference/);
+  it('rejects a value that is not a regex on its own, so it cannot undo the anchoring', () => {
+    expect(new RegExp('^(?:a)|(b)$', 'u').test('xxb')).toBe(true); // what `a)|(b` would run as
+    expect(regexProblems('a)|(b')).toEqual([expect.stringMatching(/^matchers\[0\]\.value: invalid regular expression/)]);
+  });
+
+  // Only accepted matchers are run here: a rejected one could hang the suite on these values.
+  it.each(SAFE)('%s finishes quickly on adversarial values', (re) => {
+    expect(regexProblems(re)).toEqual([]);
+    const m = compileMatcher({ name: 'host', value: re, isRegex: true });
+    const fill = (unit: string, end: string) => unit.repeat(MAX_REGEX_SUBJECT_CHARS).slice(0, MAX_REGEX_SUBJECT_CHARS - end.length) + end;
+    for (const value of [fill('a', ''), fill('a', '!'), fill('-', '!'), fill('a-', '!'), fill('1.', '!'), fill('ab', '!'), fill(' ', '!'), fill('web1-', '!')]) {
+      const t = performance.now();
+      m.test(value);
+      expect(performance.now() - t, value.slice(0, 12)).toBeLessThan(200);
+    }
   });
 });
 
 describe('mute matchers', () => {
-  const known = (n: string) => n === 'host';
-
   it('anchors a regex to the whole value', () => {
     const m = compileMatcher({ name: 'host', value: 'web\\d', isRegex: true });
     expect(m.test('web1')).toBe(true);

@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { StateWriter } from '../../src/alert/state-writer.js';
 
 /** A file whose writes complete when the test says so. */
@@ -40,15 +40,13 @@ describe('StateWriter', () => {
     const writer = new StateWriter({ file: f.file, snapshot: () => ({ version }), minIntervalMs: 20, log: pino({ level: 'silent' }), onError: () => {} });
     for (version = 1; version <= 5; version++) writer.markDirty();
     expect(f.writes).toEqual([]); // debounced: nothing on the hot path
-    await wait(40);
-    expect(f.writes).toEqual(['{"version":6}']);
+    await vi.waitFor(() => expect(f.writes).toEqual(['{"version":6}']), { timeout: 2000, interval: 5 });
     writer.markDirty(); // during the write
     writer.markDirty();
     await wait(40);
     expect(f.writes).toHaveLength(1); // the next write waits for the first to finish
     f.finishAll();
-    await wait(40);
-    expect(f.writes).toHaveLength(2);
+    await vi.waitFor(() => expect(f.writes).toHaveLength(2), { timeout: 2000, interval: 5 });
     f.finishAll();
     expect(f.maxInFlight).toBe(1);
   });
@@ -60,8 +58,7 @@ describe('StateWriter', () => {
     const flushed = writer.flush();
     let done = false;
     void flushed.then(() => (done = true));
-    await wait(5);
-    expect(f.writes).toEqual(['"latest"']);
+    await vi.waitFor(() => expect(f.writes).toEqual(['"latest"']), { timeout: 2000, interval: 5 });
     expect(done).toBe(false);
     f.finishAll();
     await flushed;
