@@ -8,8 +8,8 @@ import { Tally } from './tally.js';
 
 const STREAM_TRANSPORTS = ['tcp', 'tls'] as const;
 
-/** Receive → end-of-pipeline latency buckets, in seconds (10 µs .. 1 s). */
-export const LATENCY_BUCKETS_SECONDS = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1];
+/** Receive → end-of-pipeline latency buckets, in seconds (1 µs .. 1 s). */
+export const LATENCY_BUCKETS_SECONDS = [0.000001, 0.0000025, 0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1];
 
 export interface MetricsOptions {
   readonly version: string;
