@@ -34,6 +34,13 @@ describe('loadConfigFile', () => {
     expect(config.http).toEqual({ address: '127.0.0.1', port: 9514 });
   });
 
+  it('loads the container image config with the same rules as the default one', () => {
+    const docker = loadConfigFile(join(import.meta.dirname, '..', '..', 'config', 'docker.yaml'));
+    const dflt = loadConfigFile(join(import.meta.dirname, '..', '..', 'config', 'default.yaml'));
+    expect(docker.rules.map((r) => r.canonical)).toEqual(dflt.rules.map((r) => r.canonical));
+    expect(docker.http).toEqual({ address: '0.0.0.0', port: 9514 });
+  });
+
   it.each([
     ['bad-unknown-key.yaml', /listeners\.0: Unrecognized key.*colour/],
     ['bad-port-conflict.yaml', /listeners\.1\.port: udp 127\.0\.0\.1:5514 conflicts with listeners\.0/],
