@@ -40,8 +40,8 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function start(dir?: string): Promise<RunningAppliance> {
-  const app = await startAppliance(CONFIG, [], 15_000, dir);
+async function start(dir?: string, yaml = CONFIG): Promise<RunningAppliance> {
+  const app = await startAppliance(yaml, [], 15_000, dir);
   running.push(app);
   return app;
 }
@@ -100,7 +100,10 @@ describe.skipIf(!hasLogger)('incidents from the live daemon', () => {
   it('an open incident survives SIGTERM and restart: the next line updates it instead of firing anew', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sentinel-restart-'));
     dirs.push(dir);
-    const first = await start(dir);
+    // a long resolveAfter: however slow the restart, the incident is still open when the next line arrives
+    const slowResolve = CONFIG.replace('window: 30s, resolveAfter: 2s', 'window: 30s, resolveAfter: 5m');
+    expect(slowResolve).not.toBe(CONFIG);
+    const first = await start(dir, slowResolve);
     await sendUdp(first, ['admin', 'root', 'test', 'guest'].map((u) => sshLine('db01', u, '192.0.2.50')));
     await eventually(() => events(first).some((e) => e.event === 'fired'), 5000, 'fired');
     const id = events(first).find((e) => e.event === 'fired')!.incident;
@@ -109,7 +112,7 @@ describe.skipIf(!hasLogger)('incidents from the live daemon', () => {
     const saved = JSON.parse(readFileSync(join(dir, 'state', 'incidents.json'), 'utf8')) as { incidents: { id: string; state: string }[] };
     expect(saved.incidents.find((i) => i.id === id)?.state).toBe('open');
 
-    const second = await start(dir);
+    const second = await start(dir, slowResolve);
     await sendUdp(second, [sshLine('db01', 'oracle', '192.0.2.50')]);
     await eventually(() => events(second).length > 0, 5000, 'an event after restart');
     expect(events(second).filter((e) => e.event === 'fired')).toEqual([]);

@@ -30,9 +30,22 @@ export interface RunningAppliance {
   metrics(): Promise<string>;
 }
 
-/** `node --import tsx src/main.ts ...` with the repo's own loader: the real CLI, run from source. */
-export function spawnCli(args: readonly string[], options: { cwd?: string; uid?: number; gid?: number; stdin?: string } = {}): ChildProcess {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+export interface CliOptions {
+  cwd?: string;
+  uid?: number;
+  gid?: number;
+  stdin?: string;
+  /**
+   * A built entry point (e.g. `<install>/dist/src/main.js`) to run with plain `node`, without tsx, as an installed
+   * appliance runs. Default: `src/main.ts` from source through tsx.
+   */
+  main?: string;
+}
+
+/** `node --import tsx src/main.ts ...` with the repo's own loader: the real CLI, run from source (or `node <main>`). */
+export function spawnCli(args: readonly string[], options: CliOptions = {}): ChildProcess {
+  const entry = options.main === undefined ? ['--import', TSX, MAIN] : [options.main];
+  const child = spawn(process.execPath, [...entry, ...args], {
     cwd: options.cwd ?? REPO,
     stdio: ['pipe', 'pipe', 'pipe'],
     uid: options.uid,
@@ -44,7 +57,7 @@ export function spawnCli(args: readonly string[], options: { cwd?: string; uid?:
   return child;
 }
 
-export async function runCli(args: readonly string[], options: Parameters<typeof spawnCli>[1] = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runCli(args: readonly string[], options: CliOptions = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawnCli(args, options);
   let stdout = '';
   let stderr = '';
@@ -64,6 +77,8 @@ export async function startAppliance(
   timeoutMs = 15_000,
   /** A working directory to reuse (e.g. across a restart); it is then left in place on stop. */
   workDir?: string,
+  /** `main`: run this built main.js with plain node instead of src/main.ts through tsx (see CliOptions). */
+  launch: Pick<CliOptions, 'main'> = {},
 ): Promise<RunningAppliance> {
   const dir = workDir ?? mkdtempSync(join(tmpdir(), 'sentinel-e2e-'));
   const removeDir = () => {
@@ -71,7 +86,7 @@ export async function startAppliance(
   };
   const configFile = join(dir, 'config.yaml');
   writeFileSync(configFile, yaml);
-  const child = spawnCli(['run', '--config', configFile, ...extraArgs], { cwd: dir });
+  const child = spawnCli(['run', '--config', configFile, ...extraArgs], { cwd: dir, ...launch });
   const logs: LogLine[] = [];
   const stdout: string[] = [];
   const ports = new Map<string, number>();
