@@ -16,10 +16,17 @@ export type Captures = Readonly<Record<string, string | undefined>>;
 /** What a match without named captures returns. */
 export const NO_CAPTURES: Captures = Object.freeze(Object.create(null) as Record<string, string | undefined>);
 
-/** The text patterns run on: the message, cut to MAX_MATCH_CHARS (allocates only for longer messages). */
+/**
+ * The text patterns run on: the message without leading spaces, cut to MAX_MATCH_CHARS (allocates only
+ * when it has to cut). The parser keeps MSG's leading spaces as content (RFC 5424), but rsyslog's RFC 5424
+ * templates send the space after "sshd[42]:" too, and a pattern anchored with ^ must still see the text.
+ */
 export function matchText(message: ReceivedMessage): string {
   const text = message.syslog.message;
-  return text.length > MAX_MATCH_CHARS ? text.slice(0, MAX_MATCH_CHARS) : text;
+  let start = 0;
+  while (start < text.length && (text.charCodeAt(start) === 32 || text.charCodeAt(start) === 9)) start++;
+  if (start === 0) return text.length > MAX_MATCH_CHARS ? text.slice(0, MAX_MATCH_CHARS) : text;
+  return text.slice(start, start + MAX_MATCH_CHARS);
 }
 
 export class Matcher {

@@ -70,4 +70,12 @@ describe('Matcher', () => {
     const short = line(13, 'h', 'a', 'NEEDLE');
     expect(matchText(short)).toBe(short.syslog.message);
   });
+
+  it('patterns see the message without its leading spaces (rsyslog RFC 5424 templates send two)', () => {
+    const spaced = line(13, 'h', 'sshd', ' \tInvalid user admin from 10.0.0.1');
+    expect(matchText(spaced)).toBe('Invalid user admin from 10.0.0.1');
+    expect(matcher({ message: '^Invalid user' }).match(spaced)).not.toBeNull();
+    const long = line(13, 'h', 'a', `  ${'x'.repeat(MAX_MATCH_CHARS + 10)}`);
+    expect(matchText(long)).toHaveLength(MAX_MATCH_CHARS);
+  });
 });

@@ -197,16 +197,13 @@ describe.skipIf(binary === null)(`appliance fed by a real rsyslogd (omfwd; ${bin
   });
 
   /**
-   * KNOWN FAILURE (appliance bug, left for the owners of src/): rsyslog's msg property keeps the space after
-   * "sshd[4242]:", and RSYSLOG_SyslogProtocol23Format prints it after the SP that ends the header, so the line
-   * reads `... rpi-tcp sshd 4242 - -  Invalid user admin ...` (two spaces; seen byte for byte on the wire). Our
-   * RFC 5424 parser keeps the second space as part of MSG (src/parse/rfc5424.ts: "further spaces belong to MSG"),
-   * and the preset's message pattern is anchored (`^[iI]nvalid user`), so no line matches and no incident opens:
-   * stock rsyslog forwarding in RFC 5424 from a Pi or a server is invisible to the sshd presets. The same lines in
-   * the traditional format (the UDP test above) work. When that is fixed, `it.fails` reports this test as
-   * unexpectedly passing: make it a plain `it`.
+   * rsyslog's msg property keeps the space after "sshd[4242]:", and RSYSLOG_SyslogProtocol23Format prints it
+   * after the SP that ends the header, so the line reads `... rpi-tcp sshd 4242 - -  Invalid user admin ...`
+   * (two spaces, seen byte for byte on the wire). The parser keeps that space as MSG content (RFC 5424), and
+   * rule patterns run on the message without leading spaces (src/detect/match.ts), so the anchored preset
+   * still matches.
    */
-  it.fails('the sshd burst forwarded over TCP in RFC 5424 matches the preset and raises an incident for the host', async () => {
+  it('the sshd burst forwarded over TCP in RFC 5424 matches the preset and raises an incident for the host', async () => {
     // the previous test sent the burst and waited until all four lines were in; matching happens in the same
     // synchronous pipeline run as counting, so the rule has seen them all by now
     expect(matchesBeforeTcpBurst, 'the previous test ran').toBeDefined();
