@@ -18,6 +18,11 @@ import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { registerDetectionMetrics } from './metrics/detection-metrics.js';
 import { HttpServer } from './metrics/server.js';
 import { ConsoleNotifier } from './notify/console-notifier.js';
+import type { OutboxStats } from './notify/outbox/types.js';
+import { SlackService } from './notify/slack/slack-service.js';
+import { WebhookNotifier } from './notify/webhook/webhook-notifier.js';
+import { registerOutboxMetrics, registerSlackCallMetrics } from './metrics/notify-metrics.js';
+import { RateMeter } from './metrics/rate-meter.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import { VERSION } from './version.js';
 
@@ -47,7 +52,12 @@ export interface App {
   /** Bound port per listener name (after start). */
   listenerPorts(): ReadonlyMap<string, number>;
   httpAddress(): AddressInfo | null;
+  /** The Slack app, when notify.slack is configured. */
+  readonly slack: SlackService | null;
 }
+
+/** How long stop() waits for the Slack and webhook outboxes to empty before keeping the rest on disk. */
+const OUTBOX_DRAIN_MS = 3000;
 
 export function createApp(initial: Config, deps: AppDeps): App {
   const log = deps.log;
@@ -58,15 +68,47 @@ export function createApp(initial: Config, deps: AppDeps): App {
     processMetrics: deps.processMetrics ?? true,
     udpKernelDrops: () => kernelDrops.read(),
   });
+  const now = deps.now ?? Date.now;
   const notifiers: Notifier[] = [];
   if (config.notify.console) notifiers.push(new ConsoleNotifier({ stream: deps.eventStream ?? process.stdout }));
+  const rates = new RateMeter(() => metrics.receivedTotal(), now);
+  const calls = config.notify.slack || config.notify.webhook ? registerSlackCallMetrics(deps.registry) : null;
+  // The Slack side reads incidents and mutes through these closures; `alerts` exists by the time they run.
+  const slack = config.notify.slack
+    ? new SlackService(config.notify.slack, {
+        control: {
+          acknowledge: (id, by) => alerts.acknowledge(id, by),
+          mute: (input) => alerts.mute(input),
+          unmute: (id) => alerts.unmute(id),
+          mutes: () => alerts.mutes(),
+          openIncidents: () => alerts.openIncidents(),
+          incident: (id) => alerts.incident(id),
+          muteFor: (incident) => alerts.muteFor(incident),
+          setRefs: (id, notifier, ref) => alerts.setRefs(id, notifier, ref),
+        },
+        status: { receivedTotal: () => metrics.receivedTotal(), messagesPerSecond: () => rates.perSecond() },
+        calls: calls!,
+        stateDir: config.stateDir,
+        log: log.child({ component: 'slack' }),
+        now,
+      })
+    : null;
+  if (slack) notifiers.push(slack.notifier);
+  const webhook = config.notify.webhook
+    ? new WebhookNotifier({ config: config.notify.webhook, stateDir: config.stateDir, calls: calls!, log: log.child({ component: 'webhook' }), now })
+    : null;
+  if (webhook) notifiers.push(webhook);
+  const outboxes = new Map<string, OutboxStats>();
+  if (slack) outboxes.set(slack.notifier.name, slack.notifier.outbox.stats);
+  if (webhook) outboxes.set(webhook.name, webhook.outbox.stats);
+  if (outboxes.size > 0) registerOutboxMetrics(deps.registry, () => outboxes, now);
   const alerts = new AlertManager({
     alerting: config.alerting,
     stateDir: config.stateDir,
     notifiers,
     log: log.child({ component: 'alerts' }),
     keyFields: () => config.rules.flatMap((r) => r.groupBy),
-    now: deps.now,
+    now,
   });
   const detector = new Detector({ rules: config.rules, onSignal: (signal) => alerts.handle(signal) });
   registerDetectionMetrics(deps.registry, {
@@ -91,6 +133,13 @@ export function createApp(initial: Config, deps: AppDeps): App {
       for (const problem of loaded.problems) log.error({ problem }, 'state file was corrupt and has been moved aside; starting without it');
       log.info({ incidents: loaded.incidents, mutes: loaded.mutes, stateDir: config.stateDir }, 'state loaded');
       alerts.start();
+      if (webhook) {
+        const restored = await webhook.outbox.load();
+        if (restored.problem !== null) log.error({ problem: restored.problem }, 'the webhook outbox file was corrupt and has been moved aside');
+        webhook.outbox.start();
+      }
+      await slack?.start();
+      rates.start();
       await listeners.start();
       for (const listener of listeners.listeners) {
         const bound = listener.boundAddress()!;
@@ -113,6 +162,8 @@ export function createApp(initial: Config, deps: AppDeps): App {
         metrics.setReady(false);
         await listeners.stop();
         await alerts.stop();
+        rates.stop();
+        await Promise.all([slack?.stop(OUTBOX_DRAIN_MS), webhook?.outbox.stop(OUTBOX_DRAIN_MS)]);
         await http.stop();
       })();
       return stopping;
@@ -143,5 +194,6 @@ export function createApp(initial: Config, deps: AppDeps): App {
       return ports;
     },
     httpAddress: () => httpAddress,
+    slack,
   };
 }

@@ -192,6 +192,11 @@ export class AlertManager {
     return this.#mutes.list(now);
   }
 
+  /** The active mute that silences this incident now, if any (for showing "muted until" and an Unmute button). */
+  muteFor(incident: Pick<Incident, 'rule' | 'key'>, now: number = this.#now()): Mute | undefined {
+    return this.#mutes.matching(incident.rule, incident.key, now);
+  }
+
   openIncidents(): Incident[] {
     return this.#store.open().map(toIncident);
   }

@@ -2,14 +2,15 @@
 import { z } from 'zod';
 import { muteProblems } from './mute-store.js';
 import type { IncidentRecord } from './incident-record.js';
-import type { Mute } from './types.js';
+import type { Incident, Mute } from './types.js';
 
 export const STATE_VERSION = 1;
 
 const Ms = z.number().finite();
 const StringMap = z.record(z.string(), z.string());
 
-const IncidentRecordSchema = z.object({
+/** An Incident snapshot (what notifiers get; the Slack outbox persists these). */
+export const IncidentSchema = z.object({
   id: z.string().min(1),
   fingerprint: z.string().min(1),
   rule: z.string().min(1),
@@ -29,6 +30,9 @@ const IncidentRecordSchema = z.object({
   ackedAt: Ms.nullable(),
   channel: z.string().nullable(),
   refs: z.record(z.string(), StringMap),
+}) satisfies z.ZodType<Incident>;
+
+const IncidentRecordSchema = IncidentSchema.extend({
   notified: z.boolean(),
   suppressed: z.boolean(),
   lastNotifiedAt: Ms,

@@ -1,6 +1,7 @@
 import { BlockList, isIP } from 'node:net';
 import cron from 'node-cron';
 import { z } from 'zod';
+import { NotifySchema } from './notify-schema.js';
 import { RulesSchema } from './rules-schema.js';
 import { DurationMs, SizeBytes } from './units.js';
 import { isValidTimezone } from '../parse/timezone.js';
@@ -89,11 +90,6 @@ const AlertingSchema = z.strictObject({
   muteRetention: DurationMs.default(7 * 86_400_000),
   /** node-cron schedule of the garbage-collection job. */
   gcSchedule: z.string().refine((s) => cron.validate(s), { message: 'must be a cron expression, e.g. "*/10 * * * *"' }).default('*/10 * * * *'),
-});
-
-const NotifySchema = z.strictObject({
-  /** Incident events as JSON lines on stdout. */
-  console: z.strictObject({}).optional(),
 });
 
 export const ConfigSchema = z.strictObject({

@@ -44,3 +44,17 @@ export const DurationMs = unitSchema('duration', '250ms, 30s, 5m, 1h30m, 1d', pa
 
 /** A size in YAML: a string with units ("8MiB", "64KiB") or a whole number of bytes. */
 export const SizeBytes = unitSchema('size', '1500, 64KiB, 8MiB', parseSizeBytes);
+
+/** Milliseconds → the shortest duration text parseDurationMs reads back ("90000" → "1m30s", "0" → "0s"). */
+export function formatDurationMs(ms: number): string {
+  if (ms <= 0) return '0s';
+  let rest = Math.round(ms);
+  let text = '';
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]] as const) {
+    if (rest >= size) {
+      text += `${Math.floor(rest / size)}${unit}`;
+      rest %= size;
+    }
+  }
+  return text;
+}

@@ -29,6 +29,8 @@ export interface Metrics {
   /** Outcome of the last config (re)load: 1/0 and, on success, its time. */
   configReloaded(ok: boolean, nowMs: number): void;
   readonly latency: LatencyHistogram;
+  /** Messages received since start, all transports (for status replies). */
+  receivedTotal(): number;
 }
 
 export function createMetrics(registry: Registry, options: MetricsOptions): Metrics {
@@ -102,6 +104,7 @@ export function createMetrics(registry: Registry, options: MetricsOptions): Metr
     latency,
     parsed: (format) => parsed.add(formatIndex[format], 1),
     observeLatencySeconds: (s) => latency.observe(s),
+    receivedTotal: () => TRANSPORTS.reduce((sum, _t, i) => sum + received.value(i), 0),
     setUdpReceiveBuffer: (listener, n) => rcvbuf.set({ listener }, n),
     setReady: (r) => ready.set(r ? 1 : 0),
     configReloaded: (ok, nowMs) => {
