@@ -63,13 +63,13 @@ export function incidentMessage(incident: Incident, mute: Mute | null): SlackMes
   if (distinct !== '') blocks.push({ type: 'section', text: mrkdwn(distinct) });
   if (incident.samples.length > 0) {
     blocks.push({ type: 'context', elements: [mrkdwn(`Sample lines (${incident.samples.length} of ${incident.count})`)] });
-    blocks.push({ type: 'section', text: { type: 'plain_text', text: samplesText(incident.samples), emoji: false } });
+    blocks.push({ type: 'section', text: mrkdwn(samplesText(incident.samples)) });
   }
   const statusLine = statusText(incident, mute);
   if (statusLine !== '') blocks.push({ type: 'context', elements: [mrkdwn(statusLine)] });
   const actions = buttons(incident, mute);
   if (actions.length > 0) blocks.push({ type: 'actions', block_id: ACTIONS_BLOCK_ID, elements: actions });
-  const text = escapeMrkdwn(truncate(printable(`${STATUS_LABEL[status]}: ${incident.rule} ${key}: ${incident.count} matches`), 300));
+  const text = escapeMrkdwn(truncate(printable(`${STATUS_LABEL[status]}: ${incident.rule} ${key}: ${incident.count} ${incident.count === 1 ? 'match' : 'matches'}`), 300));
   return { text, blocks };
 }
 
@@ -99,9 +99,11 @@ function distinctText(i: Incident): string {
   return lines.join('\n');
 }
 
+/** The raw lines in a code block, escaped like every other mrkdwn text (a code block alone does not neutralise `<!channel>`). */
 function samplesText(samples: readonly string[]): string {
-  const perLine = Math.min(MAX_SAMPLE_CHARS, Math.floor(MAX_SECTION_CHARS / samples.length) - 1);
-  return plainText(samples.map((s) => truncate(printable(s), perLine)).join('\n'));
+  const perLine = Math.min(MAX_SAMPLE_CHARS, Math.floor((MAX_SECTION_CHARS - 200) / samples.length) - 1);
+  const lines = samples.map((s) => truncate(escapeMrkdwn(printable(s)).replace(/```/g, 'ˋˋˋ'), perLine));
+  return `\`\`\`${lines.join('\n')}\`\`\``;
 }
 
 function statusText(i: Incident, mute: Mute | null): string {
