@@ -25,7 +25,14 @@ export interface UdpListenerDeps extends ListenerDeps {
   readonly readText?: (path: string) => string | null;
   /** Linux reports SO_RCVBUF doubled; defaults to process.platform. */
   readonly platform?: NodeJS.Platform;
+  /** stop() drains until no datagram arrived for this long (default 50 ms). */
+  readonly drainQuietMs?: number;
+  /** ...but never drains for longer than this (default 1000 ms); 0 closes at once, dropping what is queued. */
+  readonly maxDrainMs?: number;
 }
+
+const DEFAULT_DRAIN_QUIET_MS = 50;
+const DEFAULT_MAX_DRAIN_MS = 1000;
 
 /** The SO_RCVBUF outcome, as logged at start. */
 export interface ReceiveBufferReport {
@@ -53,6 +60,8 @@ export class UdpListener implements IngestListener {
   readonly #allowlist: SourceAllowlist;
   readonly #readText: (path: string) => string | null;
   readonly #platform: NodeJS.Platform;
+  readonly #drainQuietMs: number;
+  readonly #maxDrainMs: number;
   #state: State = 'idle';
   #socket: dgram.Socket | null = null;
   #bound: BoundAddress | null = null;
@@ -70,6 +79,8 @@ export class UdpListener implements IngestListener {
     this.#allowlist = SourceAllowlist.compile(config.allow);
     this.#readText = deps.readText ?? readTextFile;
     this.#platform = deps.platform ?? process.platform;
+    this.#drainQuietMs = deps.drainQuietMs ?? DEFAULT_DRAIN_QUIET_MS;
+    this.#maxDrainMs = deps.maxDrainMs ?? DEFAULT_MAX_DRAIN_MS;
   }
 
   start(): Promise<void> {
@@ -103,13 +114,67 @@ export class UdpListener implements IngestListener {
     });
   }
 
-  /** Idempotent; called during start(), it waits for the bind to finish, then closes. */
+  /**
+   * Idempotent; called during start(), it waits for the bind to finish, then closes. UDP has no way to refuse
+   * new datagrams, so before closing it drains: datagrams already in the kernel's receive buffer still go to
+   * the sink, until the socket has been quiet for drainQuietMs (or maxDrainMs has passed, if senders keep
+   * sending). Only then is the socket closed; whatever arrives after that is the kernel's to drop.
+   */
   stop(): Promise<void> {
     if (this.#stopping === null) {
       const started = this.#starting === null ? Promise.resolve() : this.#starting.catch(() => undefined);
-      this.#stopping = started.then(() => this.#close());
+      this.#stopping = started.then(() => this.#drainAndClose());
     }
     return this.#stopping;
+  }
+
+  async #drainAndClose(): Promise<void> {
+    const socket = this.#socket;
+    if (socket !== null && this.#maxDrainMs > 0) {
+      const drained = await this.#drain(socket);
+      if (drained.received > 0 || drained.timedOut) {
+        this.#logger.info({ datagrams: drained.received, ms: Math.round(drained.ms), timedOut: drained.timedOut }, 'udp listener drained its receive buffer before closing');
+      }
+    }
+    await this.#close();
+  }
+
+  /**
+   * Keeps reading until no datagram arrived for drainQuietMs, bounded by maxDrainMs. A quiet spell seen by a
+   * timer is confirmed by one more turn of the event loop (setImmediate runs after the poll phase), so a
+   * timer that fired late, after the loop was busy, cannot mistake unread datagrams for an empty queue.
+   * The hot-path handler stays as it is: the counting wrapper is only installed while draining.
+   */
+  #drain(socket: dgram.Socket): Promise<{ received: number; ms: number; timedOut: boolean }> {
+    const quietMs = this.#drainQuietMs;
+    const maxMs = this.#maxDrainMs;
+    const started = performance.now();
+    let received = 0;
+    let lastAt = started;
+    const onMessage = (msg: Buffer, rinfo: dgram.RemoteInfo): void => {
+      received++;
+      lastAt = performance.now();
+      this.#onMessage(msg, rinfo);
+    };
+    socket.off('message', this.#onMessage);
+    socket.on('message', onMessage);
+    return new Promise((resolve) => {
+      const finish = (timedOut: boolean): void => {
+        socket.off('message', onMessage);
+        resolve({ received, ms: performance.now() - started, timedOut });
+      };
+      const check = (): void => {
+        const now = performance.now();
+        if (now - started >= maxMs) return finish(true);
+        if (now - lastAt < quietMs) {
+          setTimeout(check, Math.max(1, Math.min(quietMs - (now - lastAt), maxMs - (now - started))));
+          return;
+        }
+        const seen = received;
+        setImmediate(() => (received === seen ? finish(false) : check()));
+      };
+      setTimeout(check, Math.min(quietMs, maxMs));
+    });
   }
 
   #close(): Promise<void> {
