@@ -80,7 +80,8 @@ function facts(i: Incident, key: string): types.MrkdwnElement[] {
       : `${i.count} ${i.count === 1 ? 'match' : 'matches'}`;
   return [
     mrkdwn(`*Rule*\n${escapeMrkdwn(i.rule)} (${i.ruleType})`),
-    mrkdwn(`*Key*\n${escapeMrkdwn(truncate(printable(key), 500))}`),
+    // A section field holds at most 2000 characters and escaping can grow each one fivefold (& → &amp;).
+    mrkdwn(`*Key*\n${escapeMrkdwn(truncate(printable(key), 390))}`),
     mrkdwn(`*Count*\n${count}`),
     mrkdwn(`*State*\n${i.state === 'resolved' ? 'resolved' : `open; resolves after ${formatDurationMs(i.resolveAfterMs)} without matches`}`),
     mrkdwn(`*First seen*\n${slackDate(i.firstSeen)}`),
