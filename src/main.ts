@@ -5,6 +5,7 @@ import type { CliIo } from './cli/io.js';
 import { parseCommand } from './cli/parse-command.js';
 import { replayCommand } from './cli/replay-command.js';
 import { runCommand } from './cli/run-command.js';
+import { simulateCommand } from './cli/simulate-command.js';
 import { VERSION } from './version.js';
 
 const USAGE = `syslog-sentinel ${VERSION}
@@ -16,6 +17,9 @@ usage:
   syslog-sentinel check-config FILE                validate a config file; exit 1 listing every error
   syslog-sentinel replay --config FILE [LOGFILE] [--lines] [--now ISO8601] [--sender ADDRESS]
                                                    run the rules offline over a log file (stdin without LOGFILE)
+  syslog-sentinel simulate --target udp|tcp|tls://HOST:PORT --rate N --duration D --scenario mixed|ssh-burst|keyword
+                  [--hosts N] [--seed N] [--format mixed|rfc3164|rfc5424] [--framing octet|lf] [--ca FILE] [--insecure] [--allow-remote]
+                                                   send simulated syslog traffic (loopback only without --allow-remote)
   syslog-sentinel --version | --help
 `;
 
@@ -31,6 +35,12 @@ async function main(argv: readonly string[]): Promise<number> {
       return replayCommand(rest, io);
     case 'run':
       return runCommand(rest, io);
+    case 'simulate': {
+      // The first Ctrl-C ends the run early (the summary is still printed); a second one kills as usual.
+      const interrupt = new AbortController();
+      process.once('SIGINT', () => interrupt.abort());
+      return simulateCommand(rest, io, interrupt.signal);
+    }
     case '--version':
     case '-v':
       io.stdout.write(`${VERSION}\n`);

@@ -1,0 +1,89 @@
+/**
+ * UDP: a connected socket (no per-datagram address handling), one line per datagram. dgram has no backpressure
+ * of its own, so send() waits while more than HIGH_WATER datagrams are queued, and close() waits for every
+ * queued datagram's callback.
+ */
+import dgram from 'node:dgram';
+import type { ResolvedTarget } from './target.js';
+import type { Transport } from './transport.js';
+
+const HIGH_WATER = 4096;
+
+class UdpTransport implements Transport {
+  readonly #socket: dgram.Socket;
+  #errors = 0;
+  #firstError: string | null = null;
+  #inFlight = 0;
+  #waiters: (() => void)[] = [];
+
+  constructor(socket: dgram.Socket) {
+    this.#socket = socket;
+    socket.on('error', (err) => this.#error(err));
+  }
+
+  get errors(): number {
+    return this.#errors;
+  }
+
+  get firstError(): string | null {
+    return this.#firstError;
+  }
+
+  get failure(): null {
+    return null;
+  }
+
+  async send(messages: readonly Buffer[], signal: AbortSignal): Promise<void> {
+    for (const message of messages) {
+      this.#inFlight++;
+      this.#socket.send(message, (err) => {
+        this.#inFlight--;
+        if (err) this.#error(err);
+        if (this.#inFlight <= HIGH_WATER / 2) for (const w of this.#waiters.splice(0)) w();
+      });
+    }
+    if (this.#inFlight > HIGH_WATER && !signal.aborted) await this.#settled(HIGH_WATER / 2, signal);
+  }
+
+  async close(): Promise<void> {
+    if (this.#inFlight > 0) await this.#settled(0, AbortSignal.timeout(5000));
+    await new Promise<void>((resolve) => this.#socket.close(() => resolve()));
+  }
+
+  #error(err: NodeJS.ErrnoException): void {
+    this.#errors++;
+    this.#firstError ??= err.code ?? err.message;
+  }
+
+  /** Resolves once at most `level` datagrams are queued (or on abort). */
+  #settled(level: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      let done = false;
+      const check = () => {
+        if (done) return;
+        if (this.#inFlight <= level || signal.aborted) {
+          done = true;
+          signal.removeEventListener('abort', check);
+          resolve();
+        } else this.#waiters.push(check);
+      };
+      signal.addEventListener('abort', check);
+      check();
+    });
+  }
+}
+
+export async function openUdp(target: ResolvedTarget): Promise<Transport> {
+  const socket = dgram.createSocket(target.family === 6 ? 'udp6' : 'udp4');
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', (err) => {
+      socket.close();
+      reject(err);
+    });
+    socket.connect(target.port, target.address, () => {
+      socket.removeAllListeners('error');
+      resolve();
+    });
+  });
+  return new UdpTransport(socket);
+}
