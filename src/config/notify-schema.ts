@@ -21,6 +21,9 @@ const ServiceUrl = z.url({ protocol: /^https?$/ }).refine(
   { message: 'must be an https:// URL (plain http:// only for a loopback host)' },
 );
 
+/** A Slack channel: a name ("#alerts") or an ID ("C0123ABCD"). Also used by a rule's `channel`. */
+export const SlackChannel = z.string().regex(/^(#[a-z0-9_-]{1,80}|[CG][A-Z0-9]{2,30})$/, { message: 'must be "#channel-name" or a channel ID such as C0123ABCD' });
+
 const OutboxSchema = z.strictObject({
   /** Undelivered events kept (in stateDir, across restarts) while Slack is unreachable; beyond it new ones are dropped and counted. */
   maxEvents: z.number().int().positive().max(100_000).default(1000),
@@ -39,7 +42,7 @@ const SlackSchema = z
     /** Required in http mode: verifies every request Slack sends. */
     signingSecret: z.string().min(8).optional(),
     /** Default channel for alerts: a name ("#alerts") or an ID ("C0123ABCD"); a rule's `channel` overrides it. */
-    channel: z.string().regex(/^(#[a-z0-9_-]{1,80}|[CG][A-Z0-9]{2,30})$/, { message: 'must be "#channel-name" or a channel ID such as C0123ABCD' }),
+    channel: SlackChannel,
     /** http mode: where the receiver listens (put a TLS reverse proxy in front; Slack only calls https URLs). */
     address: IpAddress.default('127.0.0.1'),
     port: Port.default(3000),

@@ -3,6 +3,7 @@
  * `type: threshold`) and the compile step that merges presets, builds every regex once, checks it for
  * catastrophic backtracking and checks that groupBy/distinct name fields the rule can produce.
  */
+import { SlackChannel } from './notify-schema.js';
 import { z } from 'zod';
 import { FACILITY_NAMES, SEVERITY_NAMES, type FacilityName, type SeverityName } from '../parse/types.js';
 import { PRESETS, PRESET_NAMES, type PresetName } from '../detect/presets.js';
@@ -49,7 +50,8 @@ const common = {
   groupBy: z.union([FieldName, z.array(FieldName)]).optional(),
   resolveAfter: Window.optional(),
   maxKeys: z.number().int().min(1).max(1_000_000).default(10_000),
-  channel: z.string().min(1).max(80).optional(),
+  /** Slack channel for this rule's incidents (overrides notify.slack.channel). */
+  channel: SlackChannel.optional(),
 };
 
 const ThresholdRuleSchema = z.strictObject({

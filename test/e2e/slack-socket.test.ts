@@ -79,6 +79,19 @@ describe('Slack in Socket Mode, against the real daemon', () => {
     expect(callsAbout(fake, 'chat.postMessage', 'sock02')).toHaveLength(1);
   });
 
+  it('a dropped connection while Slack is down: the daemon stays up and reconnects once Slack is back', async () => {
+    const connections = socket.connectionCount;
+    fake.failAll('apps.connections.open', 'reset');
+    await socket.requestDisconnect();
+    await waitUntil(() => fake.callsOf('apps.connections.open').filter((c) => c.outcome === 'reset').length >= 2, 'two failed reconnects', fake, 10_000);
+    expect(app.child.exitCode).toBeNull();
+    expect((await fetch(`${app.httpBase}/healthz`)).status).toBe(200);
+    fake.recover('apps.connections.open');
+    await waitUntil(() => socket.connectionCount > connections && socket.openClients > 0, 'a new connection', fake, 10_000);
+    expect(app.logs.some((l) => l.msg === 'Slack Socket Mode connection lost; reconnecting')).toBe(true);
+    expect(await commandEnvelope('mutes')).toContain('`host=sock02`');
+  }, 20_000);
+
   it('slash commands come back in the ack envelope', async () => {
     expect(await commandEnvelope('mute host=rpi-03 2h')).toMatch(/^Muted `host=rpi-03` for 2h/);
     expect(await commandEnvelope('status')).toContain('*Active mutes*: 2');
