@@ -25,6 +25,10 @@ import { registerOutboxMetrics, registerSlackCallMetrics } from './metrics/notif
 import { RateMeter } from './metrics/rate-meter.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import { VERSION } from './version.js';
+import { Digest } from './digest/digest.js';
+import { DigestReporter, type DigestReport } from './digest/digest-report.js';
+import type { DigestScheduler } from './digest/digest-scheduler.js';
+import { HostCounter } from './digest/host-counter.js';
 
 export interface AppDeps {
   readonly log: Logger;
@@ -35,6 +39,8 @@ export interface AppDeps {
   readonly eventStream?: Writable;
   /** Epoch-ms clock for the alert manager (tests inject one). */
   readonly now?: () => number;
+  /** Runs the daily digest on its schedule (default: a node-cron task; tests inject one and call digestNow()). */
+  readonly scheduleDigest?: DigestScheduler;
 }
 
 export interface App {
@@ -54,6 +60,8 @@ export interface App {
   httpAddress(): AddressInfo | null;
   /** The Slack app, when notify.slack is configured. */
   readonly slack: SlackService | null;
+  /** Builds and sends the digest now (as its schedule would); null when `digest` is not configured. */
+  digestNow(): Promise<DigestReport | null>;
 }
 
 /** How long stop() waits for the Slack and webhook outboxes to empty before keeping the rest on disk. */
@@ -117,7 +125,23 @@ export function createApp(initial: Config, deps: AppDeps): App {
     openIncidents: () => alerts.openCount,
     activeMutes: () => alerts.mutes().filter((m) => m.state === 'active').length,
   });
-  const pipeline = new Pipeline({ timezone: config.timezone, metrics, log: log.child({ component: 'pipeline' }), stages: [detector] });
+  // The daily digest (optional): a stage counting messages per host, and the job that reports and resets it.
+  const hostCounter = config.digest ? new HostCounter(config.digest.maxHosts) : null;
+  const digest =
+    config.digest && hostCounter
+      ? new Digest({
+          config: config.digest,
+          reporter: new DigestReporter(
+            { hosts: hostCounter, openedByRule: () => alerts.stats.opened, openIncidents: () => alerts.openCount, mutes: () => alerts.mutes(), now },
+            config.digest.top,
+          ),
+          stream: config.notify.console ? (deps.eventStream ?? process.stdout) : null,
+          slack,
+          log: log.child({ component: 'digest' }),
+          scheduler: deps.scheduleDigest,
+        })
+      : null;
+  const pipeline = new Pipeline({ timezone: config.timezone, metrics, log: log.child({ component: 'pipeline' }), stages: hostCounter ? [hostCounter, detector] : [detector] });
   const listeners = new ListenerSet(config.listeners, { sink: pipeline, observer: metrics.ingest, logger: log.child({ component: 'ingest' }) });
   let ready = false;
   const http = new HttpServer({ ...config.http, registry: deps.registry, isReady: () => ready, log: log.child({ component: 'http' }) });
@@ -140,6 +164,7 @@ export function createApp(initial: Config, deps: AppDeps): App {
       }
       await slack?.start();
       rates.start();
+      digest?.start();
       await listeners.start();
       for (const listener of listeners.listeners) {
         const bound = listener.boundAddress()!;
@@ -161,6 +186,7 @@ export function createApp(initial: Config, deps: AppDeps): App {
         ready = false;
         metrics.setReady(false);
         await listeners.stop();
+        await digest?.stop(OUTBOX_DRAIN_MS);
         await alerts.stop();
         rates.stop();
         await Promise.all([slack?.stop(OUTBOX_DRAIN_MS), webhook?.outbox.stop(OUTBOX_DRAIN_MS)]);
@@ -174,6 +200,7 @@ export function createApp(initial: Config, deps: AppDeps): App {
       if (JSON.stringify(next.alerting) !== JSON.stringify(config.alerting) || JSON.stringify(next.notify) !== JSON.stringify(config.notify) || next.stateDir !== config.stateDir) {
         log.warn('alerting, notify or stateDir settings changed in the config file; they take effect at the next restart');
       }
+      if (JSON.stringify(next.digest) !== JSON.stringify(config.digest)) log.warn('digest settings changed in the config file; they take effect at the next restart');
       detector.reconfigure(next.rules);
       pipeline.setTimezone(next.timezone);
       log.level = next.log.level;
@@ -195,5 +222,6 @@ export function createApp(initial: Config, deps: AppDeps): App {
     },
     httpAddress: () => httpAddress,
     slack,
+    digestNow: () => digest?.run() ?? Promise.resolve(null),
   };
 }

@@ -5,6 +5,7 @@ import { ConfigError } from '../errors.js';
 import { deepFreeze } from './deep-freeze.js';
 import { substituteEnv } from './env-substitution.js';
 import { compileRules } from './rules-schema.js';
+import { cronTimezoneFor } from '../digest/digest-scheduler.js';
 import { ConfigSchema, type ParsedConfig, type ParsedListener } from './schema.js';
 import type { Config, ListenerConfig } from './types.js';
 
@@ -72,7 +73,18 @@ function compile(parsed: ParsedConfig, baseDir: string, problems: string[]): Con
     },
     notify: parsed.notify,
     log: parsed.log,
+    digest: compileDigest(parsed, problems),
   };
+}
+
+function compileDigest(parsed: ParsedConfig, problems: string[]): Config['digest'] {
+  const d = parsed.digest;
+  if (d === undefined) return null;
+  const timezone = d.timezone ?? cronTimezoneFor(parsed.timezone);
+  if (timezone === null) {
+    problems.push(`digest.timezone: the top-level timezone "${parsed.timezone}" cannot be used for the schedule; set digest.timezone to an IANA zone such as Asia/Kolkata`);
+  }
+  return { schedule: d.schedule, timezone: timezone ?? 'UTC', top: d.top, maxHosts: d.maxHosts };
 }
 
 function compileListener(l: ParsedListener, index: number, baseDir: string, problems: string[]): ListenerConfig {

@@ -5,6 +5,7 @@ import { NotifySchema } from './notify-schema.js';
 import { RulesSchema } from './rules-schema.js';
 import { DurationMs, SizeBytes } from './units.js';
 import { isValidTimezone } from '../parse/timezone.js';
+import { isCronTimezone } from '../digest/digest-scheduler.js';
 
 const Port = z.number().int().min(0).max(65535);
 const IpAddress = z.string().refine((s) => isIP(s) !== 0, { message: 'must be an IPv4 or IPv6 address literal' });
@@ -92,6 +93,18 @@ const AlertingSchema = z.strictObject({
   gcSchedule: z.string().refine((s) => cron.validate(s), { message: 'must be a cron expression, e.g. "*/10 * * * *"' }).default('*/10 * * * *'),
 });
 
+/** The daily digest (src/digest/); absent = off. */
+const DigestSchema = z.strictObject({
+  /** node-cron schedule. */
+  schedule: z.string().refine((s) => cron.validate(s), { message: 'must be a cron expression, e.g. "0 8 * * *"' }).default('0 8 * * *'),
+  /** IANA zone the schedule is read in; default: the top-level timezone (load.ts), else UTC. */
+  timezone: z.string().refine(isCronTimezone, { message: 'must be UTC or an IANA zone such as Europe/Berlin' }).optional(),
+  /** Busiest hosts listed. */
+  top: z.number().int().min(1).max(50).default(10),
+  /** Hosts counted one by one between two digests; messages from further hosts are counted together. */
+  maxHosts: z.number().int().min(1).max(1_000_000).default(10_000),
+});
+
 export const ConfigSchema = z.strictObject({
   listeners: z.array(ListenerSchema).min(1),
   http: HttpSchema.default({ address: '127.0.0.1', port: 9514 }),
@@ -107,6 +120,7 @@ export const ConfigSchema = z.strictObject({
   }),
   notify: NotifySchema.default({ console: {} }),
   log: LogSchema.default({ level: 'info' }),
+  digest: DigestSchema.optional(),
 });
 
 export type RawConfig = z.input<typeof ConfigSchema>;

@@ -1,6 +1,7 @@
 /** The compiled configuration: validated, defaults filled, durations in ms, files read, deep-frozen. */
 import type { CompiledRule } from './rules-schema.js';
 import type { ParsedConfig } from './schema.js';
+import type { DigestConfig } from '../digest/digest.js';
 
 export interface ListenerBase {
   readonly name: string;
@@ -51,4 +52,6 @@ export interface Config {
   };
   readonly notify: Readonly<ParsedConfig['notify']>;
   readonly log: Readonly<ParsedConfig['log']>;
+  /** The daily digest; null = off. */
+  readonly digest: DigestConfig | null;
 }
