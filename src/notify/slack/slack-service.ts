@@ -5,11 +5,13 @@
  *
  * Start-up is explicit (deferInitialization, then init()): a token Slack rejects is a clean start-up error.
  * If Slack cannot be reached at all, the appliance still starts (syslog must keep flowing); alerts wait in the
- * outbox and the connection is retried every 30 s.
+ * outbox and the connection is retried. Socket Mode reconnects are ours, not the library's: its own
+ * auto-reconnect leaves a rejected promise unhandled when apps.connections.open fails (network down, 5xx),
+ * which would end the process; here a lost connection is retried with a backoff (1 s doubling to 30 s).
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { App, LogLevel } from '@slack/bolt';
+import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { SlackConfig } from '../../config/notify-schema.js';
 import { AppError } from '../../errors.js';
 import type { Logger } from '../../log.js';
@@ -29,7 +31,7 @@ export interface SlackServiceDeps {
   readonly stateDir: string | null;
   readonly log: Logger;
   readonly now: () => number;
-  /** How long to wait between connection attempts when Slack is unreachable at start (default 30 s). */
+  /** Longest wait between two connection attempts while Slack is unreachable (default 30 s; the wait doubles from 1 s). */
   readonly reconnectIntervalMs?: number;
 }
 
@@ -46,6 +48,8 @@ export class SlackService {
   #connected = false;
   #retryTimer: NodeJS.Timeout | null = null;
   #stopped = false;
+  #initialized = false;
+  #failures = 0;
 
   constructor(config: SlackConfig, deps: SlackServiceDeps) {
     this.#config = config;
@@ -64,10 +68,19 @@ export class SlackService {
         rejectRateLimitedCalls: true,
       },
     };
-    this.#app =
-      config.mode === 'socket'
-        ? new App({ ...common, socketMode: true, appToken: config.appToken })
-        : new App({ ...common, signingSecret: config.signingSecret, endpoints: config.path });
+    if (config.mode === 'socket') {
+      const receiver = new SocketModeReceiver({
+        appToken: config.appToken!,
+        logger: common.logger,
+        logLevel: common.logLevel,
+        autoReconnectEnabled: false,
+        installerOptions: { clientOptions: common.clientOptions },
+      });
+      receiver.client.on('disconnected', () => this.#lost());
+      this.#app = new App({ ...common, socketMode: true, receiver });
+    } else {
+      this.#app = new App({ ...common, signingSecret: config.signingSecret, endpoints: config.path });
+    }
     this.#app.error(async (err) => {
       this.#log.error({ err: err.message, code: (err as { code?: string }).code }, 'Slack listener failed');
     });
@@ -139,12 +152,33 @@ export class SlackService {
     return address && typeof address === 'object' ? address : null;
   }
 
+  /** Socket Mode: the WebSocket closed (Slack's periodic refresh, a network fault) and we did not stop it. */
+  #lost(): void {
+    if (this.#stopped || !this.#connected) return;
+    this.#connected = false;
+    this.#log.warn('Slack Socket Mode connection lost; reconnecting');
+    this.#retry(1000);
+  }
+
+  #retry(delayMs: number): void {
+    if (this.#stopped || this.#retryTimer !== null) return;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      this.#connect(false).catch((e: Error) => this.#log.error({ err: e.message }, 'Slack refused the connection; alerts wait in the outbox until the configuration is fixed'));
+    }, delayMs);
+    this.#retryTimer.unref();
+  }
+
   async #connect(firstAttempt: boolean): Promise<void> {
     try {
-      await this.#app.init();
+      if (!this.#initialized) {
+        await this.#app.init();
+        this.#initialized = true;
+      }
       if (this.#config.mode === 'socket') await this.#app.start();
       else this.#server = (await this.#app.start({ port: this.#config.port, host: this.#config.address })) as Server;
       this.#connected = true;
+      this.#failures = 0;
       const where = this.#config.mode === 'http' ? { address: this.httpAddress()?.address, port: this.httpAddress()?.port, path: this.#config.path } : {};
       this.#log.info({ mode: this.#config.mode, channel: this.#config.channel, ...where }, 'Slack connected');
     } catch (err) {
@@ -157,13 +191,12 @@ export class SlackService {
         throw new AppError('SLACK_BIND', `cannot listen for Slack on ${this.#config.address}:${this.#config.port}: ${(err as Error).message}`, { cause: err });
       }
       if (this.#stopped) return;
-      const retryInMs = this.#deps.reconnectIntervalMs ?? 30_000;
-      this.#log.warn({ err: (err as Error).message, retryInMs, firstAttempt }, 'cannot reach Slack; alerts wait in the outbox, retrying');
-      this.#retryTimer = setTimeout(() => {
-        this.#retryTimer = null;
-        this.#connect(false).catch((e: Error) => this.#log.error({ err: e.message }, 'Slack connection failed permanently; alerts wait in the outbox until the configuration is fixed'));
-      }, retryInMs);
-      this.#retryTimer.unref();
+      this.#failures++;
+      const retryInMs = Math.min(this.#deps.reconnectIntervalMs ?? 30_000, 1000 * 2 ** Math.min(this.#failures - 1, 10));
+      const context = { err: (err as Error).message, retryInMs, failures: this.#failures };
+      if (firstAttempt || this.#failures === 1) this.#log.warn(context, 'cannot reach Slack; alerts wait in the outbox, retrying');
+      else this.#log.debug(context, 'still cannot reach Slack');
+      this.#retry(retryInMs);
     }
   }
 }
