@@ -15,6 +15,8 @@ const SlackId = z.string().regex(/^[UWCGD][A-Z0-9]{2,30}$/, { message: 'must be 
 /** http(s) URL; plain http only to a loopback host (tests, a local proxy). */
 const ServiceUrl = z.url({ protocol: /^https?$/ }).refine(
   (s) => {
+    // zod runs this refinement even when z.url() has already refused the text: new URL() would throw.
+    if (!URL.canParse(s)) return true;
     const u = new URL(s);
     return u.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
   },
