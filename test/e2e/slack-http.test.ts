@@ -121,7 +121,7 @@ describe('Slack in HTTP mode, against the real daemon', () => {
     const muted = callsAbout(fake, 'chat.update', 'web03').find((c) => buttonIn(c, 'incident_unmute') !== undefined)!;
     expect(JSON.stringify(muted.args.blocks)).toMatch(/Muted until .* by <@U0HUMAN>/);
     await waitUntil(() => fake.callsOf('chat.postEphemeral').some((c) => String(c.args.text).startsWith('Muted `rule=ssh_invalid_user` `host=web03`')), 'ephemeral mute confirmation', fake);
-    const muteId = buttonIn(muted, 'incident_unmute')!.value;
+    const unmuteValue = buttonIn(muted, 'incident_unmute')!.value;
 
     // the incident resolves after 3 s quiet; a new burst opens a new, suppressed incident: no post
     await waitUntil(() => callsAbout(fake, 'chat.update', 'web03').some((c) => JSON.stringify(c.args.blocks).includes('Resolved at')), 'web03 resolved', fake, 10_000);
@@ -135,7 +135,7 @@ describe('Slack in HTTP mode, against the real daemon', () => {
     expect(app.stdout.some((l) => l.includes('"suppressed"') && l.includes('web03'))).toBe(true);
 
     // Unmute (the button's mute id), and the next incident on web03 posts again
-    const unmute = await click('incident_unmute', muteId, muted);
+    const unmute = await click('incident_unmute', unmuteValue, muted);
     expect(unmute.status).toBe(200);
     await waitUntil(() => fake.callsOf('chat.postEphemeral').some((c) => String(c.args.text).startsWith('Ended the mute')), 'ephemeral unmute confirmation', fake);
     const status = await command('mutes');

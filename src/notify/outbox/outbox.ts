@@ -6,8 +6,9 @@
  * - Coalescing: with `merge`, a new event for a key that is already queued (not in flight) is merged into that
  *   item in place, so a burst of updates becomes one call carrying the latest state.
  * - Failure: `retry` keeps the item and waits Retry-After or an exponential backoff (1 s doubling up to
- *   maxBackoffMs), forever: a Slack outage of hours delays alerts but loses none. `drop` (a configuration fault
- *   such as channel_not_found) removes the item and counts it. A full outbox refuses new items and counts them.
+ *   maxBackoffMs), forever: a Slack outage of hours delays alerts but loses none. `drop` (a request that can
+ *   never succeed, such as invalid_blocks) removes the item and counts it. A full outbox refuses new items and
+ *   counts them.
  * - Persistence: every change marks the file dirty (debounced atomic write); stop() flushes it, and load()
  *   restores the items at the next start, so a restart loses nothing that was queued.
  */
@@ -187,7 +188,7 @@ export class Outbox<P> {
     try {
       result = await this.#o.send(item);
     } catch (err) {
-      this.#o.log.error({ err, notifier: this.#o.name, key: item.key }, 'notifier bug: send threw; the event is dropped');
+      this.#o.log.error({ err, notifier: this.#o.name, item: item.key }, 'notifier bug: send threw; the event is dropped');
       result = { outcome: 'drop', reason: 'sender threw' };
     }
     const now = this.#o.now();
@@ -211,7 +212,7 @@ export class Outbox<P> {
       if (result.outcome === 'sent') this.stats.sent++;
       else {
         this.stats.failed++;
-        this.#o.log.error({ notifier: this.#o.name, key: item.key, reason: result.reason }, 'delivery failed and cannot succeed; the event is dropped');
+        this.#o.log.error({ notifier: this.#o.name, item: item.key, reason: result.reason }, 'delivery failed and cannot succeed; the event is dropped');
       }
     }
     this.#o.file?.changed();
@@ -223,7 +224,7 @@ export class Outbox<P> {
     this.#overflowSinceLog++;
     const now = this.#o.now();
     if (now - this.#overflowLoggedAt >= OVERFLOW_LOG_INTERVAL_MS) {
-      this.#o.log.warn({ notifier: this.#o.name, dropped: this.#overflowSinceLog, maxItems: this.#o.maxItems, key }, 'outbox full: events dropped');
+      this.#o.log.warn({ notifier: this.#o.name, dropped: this.#overflowSinceLog, maxItems: this.#o.maxItems, item: key }, 'outbox full: events dropped');
       this.#overflowLoggedAt = now;
       this.#overflowSinceLog = 0;
     }

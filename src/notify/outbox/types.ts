@@ -14,7 +14,7 @@ export interface OutboxItem<P> {
 
 /**
  * sent: done, remove it. retry: keep it at the head of its lane and try again after `afterMs` (a 429's
- * Retry-After) or the lane's backoff. drop: it can never succeed (a bad channel, a revoked token): remove and count.
+ * Retry-After) or the lane's backoff. drop: it can never succeed (a malformed request): remove and count.
  */
 export type SendResult =
   | { readonly outcome: 'sent' }

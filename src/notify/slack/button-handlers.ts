@@ -12,7 +12,7 @@ import { incidentsMutedBy, type AlertControl, type MessageRefresher } from './al
 import { actorId, refusal, type Actor, type AllowLists } from './authorization.js';
 import { matcherText } from './command-runner.js';
 import { escapeMrkdwn } from './escape.js';
-import { keyText, slackDate } from './incident-message.js';
+import { actorText, keyText, parseUnmuteValue, slackDate } from './incident-message.js';
 
 export interface ButtonContext {
   readonly control: AlertControl;
@@ -54,6 +54,11 @@ export function registerButtons(app: App, ctx: ButtonContext): void {
       await reply(result.reason === 'resolved' ? 'This incident has already resolved.' : 'This incident is no longer known (it may have been cleaned up).');
       return;
     }
+    if (result.incident.ackedBy !== actorId(actor)) {
+      await reply(`${describe(result.incident)} was already acknowledged by ${actorText(result.incident.ackedBy ?? '')}.`);
+      ctx.messages.refresh(incidentId);
+      return;
+    }
     ctx.log.info({ incident: incidentId, by: actorId(actor), userName: actor.userName }, 'incident acknowledged from Slack');
     ctx.messages.refresh(incidentId);
     await reply(`Acknowledged ${describe(result.incident)}: no more updates until it resolves.`);
@@ -64,6 +69,11 @@ export function registerButtons(app: App, ctx: ButtonContext): void {
       const incident = ctx.control.incident(incidentId);
       if (incident === undefined) {
         await reply('This incident is no longer known (it may have been cleaned up).');
+        return;
+      }
+      if (incident.state === 'resolved') {
+        ctx.messages.refresh(incidentId);
+        await reply(`This incident has already resolved; to silence future ones use \`${ctx.command} mute\`.`);
         return;
       }
       const matchers = [{ name: 'rule', value: incident.rule, isRegex: false }, ...Object.entries(incident.key).map(([name, value]) => ({ name, value, isRegex: false }))];
@@ -79,16 +89,24 @@ export function registerButtons(app: App, ctx: ButtonContext): void {
     });
   }
 
-  handle(ACTION_UNMUTE, async (muteId, actor, reply) => {
+  handle(ACTION_UNMUTE, async (value, actor, reply) => {
+    const { muteId, incidentId } = parseUnmuteValue(value);
     const affected = incidentsMutedBy(ctx.control, muteId);
-    const mute = ctx.control.unmute(muteId);
-    if (mute === null) {
+    // The clicked message is re-rendered in every case, so a stale Unmute button does not stay behind.
+    if (incidentId !== undefined) ctx.messages.refresh(incidentId);
+    const view = ctx.control.mutes().find((v) => v.mute.id === muteId);
+    if (view === undefined) {
       await reply('That mute is no longer known.');
       return;
     }
+    if (view.state === 'expired') {
+      await reply(`The mute of ${matcherText(view.mute.matchers)} had already ended.`);
+      return;
+    }
+    ctx.control.unmute(muteId);
     ctx.log.info({ mute: muteId, by: actorId(actor), userName: actor.userName }, 'mute ended from Slack');
-    for (const i of affected) ctx.messages.refresh(i.id);
-    await reply(`Ended the mute of ${matcherText(mute.matchers)}.`);
+    for (const i of affected) if (i.id !== incidentId) ctx.messages.refresh(i.id);
+    await reply(`Ended the mute of ${matcherText(view.mute.matchers)}.`);
   });
 }
 

@@ -32,7 +32,13 @@ export function commandUsage(command: string): string {
 
 const fail = (error: string): ParsedCommand => ({ ok: false, error });
 
-export function parseSlashCommand(text: string): ParsedCommand {
+/** Slack escapes `&`, `<` and `>` in a command's text; undo it so `host=~a|b` and comments read as typed. */
+export function unescapeCommandText(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+export function parseSlashCommand(raw: string): ParsedCommand {
+  const text = unescapeCommandText(raw);
   const words = text.trim().split(/\s+/).filter((w) => w !== '');
   const [verb, ...args] = words;
   switch (verb?.toLowerCase()) {

@@ -2,10 +2,11 @@
  * Making untrusted text (log lines, host names, user names from the network) inert in Slack. `&`, `<` and `>`
  * are the only control characters of Slack's mrkdwn: once escaped, a log line cannot form `<!channel>`,
  * `<!here>`, `<@U…>`, `<!subteam^…>` or a disguised `<https://…|link>`. As defence in depth bare `@here`,
- * `@channel` and `@everyone` get a zero-width joiner after the `@`, and the text is cut to Slack's limits.
+ * `@channel` and `@everyone` get an invisible word joiner (U+2060) after the `@`, and the text is cut to Slack's limits.
  */
 
-const ZERO_WIDTH_JOINER = '\u2060';
+/** U+2060 WORD JOINER: invisible, and it keeps `@here` from being read as a broadcast. */
+const WORD_JOINER = '\u2060';
 
 /** Escapes for a mrkdwn text object or a message's top-level `text` (`&` first). */
 export function escapeMrkdwn(text: string): string {
@@ -18,7 +19,7 @@ export function plainText(text: string): string {
 }
 
 function breakBroadcasts(text: string): string {
-  return text.replace(/@(here|channel|everyone)\b/gi, `@${ZERO_WIDTH_JOINER}$1`);
+  return text.replace(/@(here|channel|everyone)\b/gi, `@${WORD_JOINER}$1`);
 }
 
 /** Cuts to at most `max` UTF-16 units without splitting a surrogate pair, marking the cut with "…". */

@@ -118,13 +118,21 @@ function statusText(i: Incident, mute: Mute | null): string {
   return parts.join(' · ');
 }
 
+/** The Unmute button carries the mute and the incident whose message it is on (re-rendered afterwards). */
+export const unmuteValue = (muteId: string, incidentId: string): string => `${muteId} ${incidentId}`;
+
+export function parseUnmuteValue(value: string): { muteId: string; incidentId: string | undefined } {
+  const [muteId = '', incidentId] = value.split(' ');
+  return { muteId, incidentId };
+}
+
 function button(text: string, actionId: string, value: string, style?: 'primary' | 'danger'): types.Button {
   return { type: 'button', text: { type: 'plain_text', text }, action_id: actionId, value, ...(style ? { style } : {}) };
 }
 
 function buttons(i: Incident, mute: Mute | null): types.Button[] {
   if (i.state === 'resolved') return [];
-  if (mute !== null) return [button('Unmute', ACTION_UNMUTE, mute.id)];
+  if (mute !== null) return [button('Unmute', ACTION_UNMUTE, unmuteValue(mute.id, i.id))];
   const list: types.Button[] = [];
   if (i.ackedBy === null) list.push(button('Acknowledge', ACTION_ACK, i.id, 'primary'));
   list.push(button('Mute 1h', ACTION_MUTE_1H, i.id), button('Mute 24h', ACTION_MUTE_24H, i.id));

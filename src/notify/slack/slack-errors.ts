@@ -2,8 +2,9 @@
  * What a failed Slack Web API call means for the outbox. The client is built with rejectRateLimitedCalls, so
  * a 429 arrives here with its Retry-After instead of pausing the client's whole queue.
  * - rate limited → retry after Retry-After; 5xx, timeouts, network errors → retry with backoff;
- * - a token or channel problem (invalid_auth, not_in_channel, …) → retry slowly, so the events are still
- *   there when someone fixes the token or invites the bot (and each streak is logged at error level);
+ * - a token or channel problem (invalid_auth, not_in_channel, …) → retry slowly (every outbox.maxBackoff), so
+ *   the events are still there when someone fixes the token or invites the bot; the notifier logs each such
+ *   attempt at error level (so about once per maxBackoff);
  * - a malformed request (invalid_blocks, msg_too_long, …) or another 4xx → drop: it can never succeed.
  */
 import { webApi } from '@slack/bolt';
