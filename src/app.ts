@@ -97,13 +97,22 @@ export function createApp(initial: Config, deps: AppDeps): App {
         status: { receivedTotal: () => metrics.receivedTotal(), messagesPerSecond: () => rates.perSecond() },
         calls: calls!,
         stateDir: config.stateDir,
+        onStateWriteError: () => alerts.stats.stateWriteFailures++,
+        onStateCorrupt: () => alerts.stats.stateCorruptFiles++,
         log: log.child({ component: 'slack' }),
         now,
       })
     : null;
   if (slack) notifiers.push(slack.notifier);
   const webhook = config.notify.webhook
-    ? new WebhookNotifier({ config: config.notify.webhook, stateDir: config.stateDir, calls: calls!, log: log.child({ component: 'webhook' }), now })
+    ? new WebhookNotifier({
+        config: config.notify.webhook,
+        stateDir: config.stateDir,
+        onStateWriteError: () => alerts.stats.stateWriteFailures++,
+        calls: calls!,
+        log: log.child({ component: 'webhook' }),
+        now,
+      })
     : null;
   if (webhook) notifiers.push(webhook);
   const outboxes = new Map<string, OutboxStats>();
@@ -159,7 +168,10 @@ export function createApp(initial: Config, deps: AppDeps): App {
       alerts.start();
       if (webhook) {
         const restored = await webhook.outbox.load();
-        if (restored.problem !== null) log.error({ problem: restored.problem }, 'the webhook outbox file was corrupt and has been moved aside');
+        if (restored.problem !== null) {
+          alerts.stats.stateCorruptFiles++;
+          log.error({ problem: restored.problem }, 'the webhook outbox file was corrupt and has been moved aside');
+        }
         webhook.outbox.start();
       }
       await slack?.start();

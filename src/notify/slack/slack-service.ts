@@ -29,6 +29,9 @@ export interface SlackServiceDeps {
   readonly status: StatusSource;
   readonly calls: SlackCallObserver;
   readonly stateDir: string | null;
+  /** Counted with the other state files: a failed outbox write, a corrupt outbox file found at start. */
+  readonly onStateWriteError?: () => void;
+  readonly onStateCorrupt?: () => void;
   readonly log: Logger;
   readonly now: () => number;
   /** Longest wait between two connection attempts while Slack is unreachable (default 30 s; the wait doubles from 1 s). */
@@ -91,6 +94,7 @@ export class SlackService {
       maxEvents: config.outbox.maxEvents,
       maxBackoffMs: config.outbox.maxBackoff,
       stateDir: deps.stateDir,
+      onStateWriteError: deps.onStateWriteError,
       calls: deps.calls,
       log: deps.log,
       now: deps.now,
@@ -112,7 +116,10 @@ export class SlackService {
   /** Loads the outbox, connects (or schedules reconnecting), starts delivering. */
   async start(): Promise<void> {
     const loaded = await this.notifier.outbox.load();
-    if (loaded.problem !== null) this.#log.error({ problem: loaded.problem }, 'the Slack outbox file was corrupt and has been moved aside');
+    if (loaded.problem !== null) {
+      this.#deps.onStateCorrupt?.();
+      this.#log.error({ problem: loaded.problem }, 'the Slack outbox file was corrupt and has been moved aside');
+    }
     if (loaded.items > 0) this.#log.info({ waiting: loaded.items }, 'undelivered Slack events restored from the outbox');
     this.notifier.outbox.start();
     await this.#connect(true);
