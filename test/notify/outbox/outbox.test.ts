@@ -246,7 +246,7 @@ describe('Outbox (fake timers)', () => {
     await settle();
     expect(sender.payloads()).toEqual(['x', 'y']);
     expect(outbox.stats).toMatchObject({ failed: 1, sent: 1, retried: 0, depth: 0 });
-    expect(lines.find((l) => l.level === ERROR)).toMatchObject({ notifier: 'test', key: 'bad', reason: 'channel_not_found', msg: expect.stringMatching(/cannot succeed/) });
+    expect(lines.find((l) => l.level === ERROR)).toMatchObject({ notifier: 'test', item: 'bad', reason: 'channel_not_found', msg: expect.stringMatching(/cannot succeed/) });
   });
 
   it('a sender that throws is a bug: the item is dropped (counted as failed), logged at error level, and the outbox goes on', async () => {
@@ -262,7 +262,7 @@ describe('Outbox (fake timers)', () => {
     expect(sender.payloads()).toEqual(['x', 'y']);
     expect(outbox.stats).toMatchObject({ failed: 1, sent: 1, depth: 0 });
     const bug = lines.find((l) => /send threw/.test(l.msg));
-    expect(bug).toMatchObject({ level: ERROR, key: 'boom', notifier: 'test' });
+    expect(bug).toMatchObject({ level: ERROR, item: 'boom', notifier: 'test' });
     expect(JSON.stringify(bug)).toContain('cannot read x of undefined');
   });
 
@@ -342,11 +342,11 @@ describe('Outbox (fake timers)', () => {
     expect(outbox.put('e', 'L', 'e')).toBe(false);
     const overflowLogs = () => lines.filter((l) => l.msg === 'outbox full: events dropped');
     expect(overflowLogs()).toHaveLength(1);
-    expect(overflowLogs()[0]).toMatchObject({ level: WARN, notifier: 'test', dropped: 1, maxItems: 2, key: 'c' });
+    expect(overflowLogs()[0]).toMatchObject({ level: WARN, notifier: 'test', dropped: 1, maxItems: 2, item: 'c' });
     await advance(1);
     expect(outbox.put('f', 'L', 'f')).toBe(false);
     expect(overflowLogs()).toHaveLength(2);
-    expect(overflowLogs()[1]).toMatchObject({ dropped: 3, key: 'f' }); // d, e, f since the last line
+    expect(overflowLogs()[1]).toMatchObject({ dropped: 3, item: 'f' }); // d, e, f since the last line
     expect(outbox.stats).toMatchObject({ overflow: 4, enqueued: 2, depth: 2 });
     // an event for a queued key still merges when the outbox is full
     expect(outbox.put('a', 'L', 'a2')).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandUsage, MAX_MUTE_MS, parseSlashCommand, type ParsedCommand } from '../../../src/notify/slack/command-parser.js';
+import { commandUsage, MAX_MUTE_MS, parseSlashCommand, unescapeCommandText, type ParsedCommand } from '../../../src/notify/slack/command-parser.js';
 
 const H = 3_600_000;
 const ok = (r: ParsedCommand) => {
@@ -22,6 +22,16 @@ describe('parseSlashCommand', () => {
     expect(ok(parseSlashCommand('MUTES'))).toEqual({ kind: 'mutes' });
     expect(err(parseSlashCommand('mutes all'))).toBe('`mutes` takes no arguments.');
     expect(err(parseSlashCommand('status now'))).toBe('`status` takes no arguments.');
+  });
+
+  it('undoes the escaping Slack applies to a command text (&lt; &gt; &amp;), so values and comments read as typed', () => {
+    expect(unescapeCommandText('a &lt;b&gt; &amp;lt; c')).toBe('a <b> &lt; c');
+    expect(ok(parseSlashCommand('mute host=~web&lt;1&gt;|db&amp;x 1h deploy &amp; test'))).toEqual({
+      kind: 'mute',
+      matchers: [{ name: 'host', value: 'web<1>|db&x', isRegex: true }],
+      durationMs: H,
+      comment: 'deploy & test',
+    });
   });
 
   it('an unknown subcommand is named in the error', () => {

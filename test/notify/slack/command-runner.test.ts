@@ -159,10 +159,14 @@ describe('runSlashCommand', () => {
     });
 
     it('echoed matcher values are escaped', () => {
-      const { run } = setup();
+      const { run, manager } = setup();
       const reply = run('mute host=<!channel>&<@U1> 1h');
       expect(reply).toContain('`host=&lt;!channel&gt;&amp;&lt;@U1&gt;`');
       expect(reply).not.toContain('<!channel>');
+      // as Slack delivers it (escaped): stored as typed, echoed escaped once
+      const escaped = run('mute host=&lt;!here&gt;&amp;x 1h');
+      expect(manager.mutes()[1]!.mute.matchers[0]!.value).toBe('<!here>&x');
+      expect(escaped).toContain('`host=&lt;!here&gt;&amp;x`');
     });
 
     it('too many mutes is refused by the store', () => {

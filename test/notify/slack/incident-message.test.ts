@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Incident, Mute } from '../../../src/alert/types.js';
 import { ACTION_ACK, ACTION_MUTE_1H, ACTION_MUTE_24H, ACTION_UNMUTE, ACTIONS_BLOCK_ID } from '../../../src/notify/slack/action-ids.js';
 import { escapeMrkdwn, plainText, printable, truncate } from '../../../src/notify/slack/escape.js';
-import { actorText, incidentMessage, incidentStatus, keyText, slackDate, type SlackMessage } from '../../../src/notify/slack/incident-message.js';
+import { actorText, incidentMessage, incidentStatus, keyText, parseUnmuteValue, slackDate, unmuteValue, type SlackMessage } from '../../../src/notify/slack/incident-message.js';
 
 const T = Date.UTC(2026, 0, 1, 12, 0, 0);
 const WJ = '\u2060';
@@ -259,9 +259,10 @@ describe('incidentMessage: content and buttons by state', () => {
     expect(msg.text.startsWith('👀 Acknowledged: ')).toBe(true);
   });
 
-  it('muted: a single Unmute button whose value is the mute id, and who muted until when, with the comment', () => {
+  it('muted: a single Unmute button carrying the mute id (and the incident), and who muted until when, with the comment', () => {
     const msg = incidentMessage(incident(), mute({ comment: 'maintenance' }));
-    expect(buttonsOf(msg)).toEqual([{ text: 'Unmute', action: ACTION_UNMUTE, value: 'mute-0001-aaaa' }]);
+    expect(buttonsOf(msg)).toEqual([{ text: 'Unmute', action: ACTION_UNMUTE, value: 'mute-0001-aaaa inc-1' }]);
+    expect(parseUnmuteValue(buttonsOf(msg)[0]!.value)).toEqual({ muteId: 'mute-0001-aaaa', incidentId: 'inc-1' });
     expect(mrkdwnTexts(msg)).toContain(`Muted until ${slackDate(T + 3_600_000)} by <@U0HUMAN> (“maintenance”)`);
     expect(msg.text.startsWith('🔇 Muted: ')).toBe(true);
   });
@@ -327,6 +328,11 @@ describe('helpers', () => {
 
   it('slackDate renders in the reader time zone with an ISO fallback', () => {
     expect(slackDate(T + 1500)).toBe(`<!date^${T / 1000 + 1}^{date_short_pretty} {time_secs}|2026-01-01T12:00:01.500Z>`);
+  });
+
+  it('unmuteValue / parseUnmuteValue round-trip; a bare mute id (an older message) has no incident', () => {
+    expect(parseUnmuteValue(unmuteValue('3f2a9c1e-aaaa', 'inc-7'))).toEqual({ muteId: '3f2a9c1e-aaaa', incidentId: 'inc-7' });
+    expect(parseUnmuteValue('3f2a9c1e-aaaa')).toEqual({ muteId: '3f2a9c1e-aaaa', incidentId: undefined });
   });
 
   it('keyText', () => {

@@ -120,7 +120,7 @@ describe('WebhookNotifier', () => {
     expect(fake.webhooks.map((p) => p.outcome)).toEqual([400, 200]);
     expect(fake.webhooks[1]!.body.text).toMatch(/^✅ Resolved/);
     expect(webhook.outbox.stats).toMatchObject({ failed: 1, sent: 1, retried: 0 });
-    expect(lines.find((l) => l.level === 50)).toMatchObject({ reason: 'HTTP 400', key: 'inc-1:fired' });
+    expect(lines.find((l) => l.level === 50)).toMatchObject({ reason: 'HTTP 400', item: 'inc-1:fired' });
   });
 
   it('404 (revoked URL) is kept and retried after maxBackoff, with an error telling what to fix', async () => {
