@@ -205,13 +205,28 @@ const dashboardText = readFileSync(dashboardFile, 'utf8');
 const dashboard = JSON.parse(dashboardText) as Dashboard;
 
 // ---------------------------------------------------------------------------------------------------------
-// What the daemon exports: its registry built in-process exactly as `run` builds it (nothing bound).
+// What the daemon exports: its registry built in-process exactly as `run` builds it (nothing bound, nothing
+// started). Some metrics are registered only when their feature is configured (the Slack call and outbox
+// metrics only with notify.slack or notify.webhook), so the app is configured with every notifier and the
+// digest: the dashboard may show any metric some configuration of the appliance exports, and no other.
 
 let stateDir: string;
 let exported: Set<string>;
 
+async function exportedNames(registry: Registry): Promise<Set<string>> {
+  const names = new Set<string>();
+  for (const m of await registry.getMetricsAsJSON()) {
+    const type = String(m.type);
+    if (type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) names.add(m.name + suffix);
+    else if (type === 'summary') for (const name of [m.name, `${m.name}_sum`, `${m.name}_count`]) names.add(name);
+    else names.add(m.name);
+  }
+  return names;
+}
+
 beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'sentinel-dashboard-'));
+  // Slack in http mode needs no app token and binds nothing until start(); the URLs point at a closed port.
   const config = loadConfigText(`
 listeners:
   - { protocol: udp, address: 127.0.0.1, port: 0 }
@@ -221,17 +236,23 @@ stateDir: ${JSON.stringify(stateDir)}
 rules:
   - name: ssh_invalid_user
     preset: sshd-invalid-user
-notify: { console: {} }
+notify:
+  console: {}
+  slack:
+    mode: http
+    botToken: xoxb-x
+    signingSecret: "12345678"
+    channel: "#a"
+    address: 127.0.0.1
+    port: 0
+    apiUrl: http://127.0.0.1:9/api/
+  webhook:
+    url: http://127.0.0.1:9/hook
+digest: {}
 `);
   const registry = new Registry();
   createApp(config, { log: pino({ level: 'silent' }), registry });
-  exported = new Set<string>();
-  for (const m of await registry.getMetricsAsJSON()) {
-    const type = String(m.type);
-    if (type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) exported.add(m.name + suffix);
-    else if (type === 'summary') for (const name of [m.name, `${m.name}_sum`, `${m.name}_count`]) exported.add(name);
-    else exported.add(m.name);
-  }
+  exported = await exportedNames(registry);
 });
 
 afterAll(() => {
@@ -262,6 +283,7 @@ describe('the PromQL metric-name extractor', () => {
     expect(bogus.metrics.filter((m) => !exported.has(m))).toEqual(['syslog_rule_matchez_total']);
     // A histogram's base name is not a series Prometheus stores; only _bucket/_sum/_count are.
     expect(exported.has('syslog_pipeline_latency_seconds')).toBe(false);
+    expect(exported.has('syslog_slack_api_call_duration_seconds')).toBe(false);
     expect(extractMetricNames('rat(syslog_messages_received_total[5m])').unknownFunctions).toEqual(['rat']);
     // The same check the dashboard test runs, applied to a doctored copy, finds the doctored query.
     const doctored = JSON.parse(dashboardText) as Dashboard;
@@ -285,9 +307,26 @@ function unknownMetrics(d: Dashboard): { where: string; metric: string }[] {
 }
 
 describe('config/grafana-dashboard.json', () => {
-  it('the registry the daemon builds has the appliance, process and Node.js metrics', () => {
+  it('the registry the daemon builds has the appliance, notifier, process and Node.js metrics', () => {
     for (const name of ['syslog_messages_received_total', 'syslog_udp_kernel_drops_total', 'syslog_rule_matches_total', 'syslog_pipeline_latency_seconds_bucket', 'process_resident_memory_bytes', 'process_cpu_seconds_total', 'nodejs_eventloop_lag_seconds']) {
       expect(exported, name).toContain(name);
+    }
+    // Registered because notify.slack and notify.webhook are configured above.
+    for (const name of ['syslog_notifications_total', 'syslog_notifier_queue_depth', 'syslog_slack_api_calls_total', 'syslog_slack_api_call_duration_seconds_bucket', 'syslog_outbox_events', 'syslog_outbox_oldest_event_age_seconds', 'syslog_outbox_events_total']) {
+      expect(exported, name).toContain(name);
+    }
+  });
+
+  it('needs the Slack/webhook configuration to see the Slack and outbox metrics (a console-only app has none)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sentinel-dashboard-console-'));
+    try {
+      const registry = new Registry();
+      createApp(loadConfigText(`listeners: [{ protocol: udp, address: 127.0.0.1, port: 0 }]\nhttp: { address: 127.0.0.1, port: 0 }\nstateDir: ${JSON.stringify(dir)}\nrules: []\nnotify: { console: {} }\n`), { log: pino({ level: 'silent' }), registry, processMetrics: false });
+      const names = await exportedNames(registry);
+      expect(names).toContain('syslog_notifications_total');
+      expect([...names].filter((n) => /^syslog_(slack|outbox)_/.test(n))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
@@ -320,6 +359,11 @@ describe('config/grafana-dashboard.json', () => {
       [/suppressed/i, 'syslog_incidents_suppressed_total'],
       [/notifications.*notifier.*outcome/i, 'syslog_notifications_total'],
       [/queue depth/i, 'syslog_notifier_queue_depth'],
+      [/slack api calls.*method.*outcome/i, 'syslog_slack_api_calls_total'],
+      [/slack.*latency.*p50.*p99.*method/i, 'syslog_slack_api_call_duration_seconds_bucket'],
+      [/outbox depth/i, 'syslog_outbox_events'],
+      [/oldest.*event age/i, 'syslog_outbox_oldest_event_age_seconds'],
+      [/outbox outcomes/i, 'syslog_outbox_events_total'],
       [/active mutes/i, 'syslog_mutes_active'],
       [/tracked keys/i, 'syslog_rule_tracked_keys'],
       [/evictions/i, 'syslog_rule_evictions_total'],
@@ -338,6 +382,13 @@ describe('config/grafana-dashboard.json', () => {
     const exprs = (latency.targets ?? []).map((t) => t.expr ?? '');
     expect(exprs.some((e) => /histogram_quantile\(\s*0\.5\s*,/.test(e))).toBe(true);
     expect(exprs.some((e) => /histogram_quantile\(\s*0\.99\s*,/.test(e))).toBe(true);
+    // Slack latency: both quantiles, each kept apart per method (le and method both in the by list).
+    const slackLatency = panels.find((p) => /slack.*latency/i.test(p.title ?? ''))!;
+    const slackExprs = (slackLatency.targets ?? []).map((t) => t.expr ?? '');
+    for (const q of ['0\\.5', '0\\.99']) {
+      const quantile = new RegExp(`histogram_quantile\\(\\s*${q}\\s*,\\s*sum by \\((?=[^)]*\\ble\\b)(?=[^)]*\\bmethod\\b)[^)]*\\)`);
+      expect(slackExprs.some((e) => quantile.test(e)), `${slackLatency.title}: quantile ${q}`).toBe(true);
+    }
   });
 
   it('imports cleanly: schema version, a Prometheus datasource variable every query uses, unique ids, layout', () => {
@@ -355,6 +406,18 @@ describe('config/grafana-dashboard.json', () => {
       if (p.type === 'row') continue;
       expect(p.datasource, `panel ${p.title}`).toEqual({ type: 'prometheus', uid: '${datasource}' });
       for (const t of p.targets ?? []) expect(t.datasource, `panel ${p.title}`).toEqual({ type: 'prometheus', uid: '${datasource}' });
+    }
+    // No two panels (rows included) share a grid cell.
+    const cells = new Map<string, string>();
+    for (const p of panels) {
+      const { x, y, w, h } = p.gridPos!;
+      for (let cx = x; cx < x + w; cx++) {
+        for (let cy = y; cy < y + h; cy++) {
+          const key = `${cx},${cy}`;
+          expect(cells.get(key), `panel "${p.title}" overlaps "${cells.get(key)}" at ${key}`).toBeUndefined();
+          cells.set(key, p.title ?? String(p.id));
+        }
+      }
     }
     // No datasource uid from someone's Grafana baked in: only the variable.
     expect(dashboardText).not.toMatch(/"uid":\s*"(?!\$\{datasource\}|-- Grafana --|syslog-sentinel")/);
