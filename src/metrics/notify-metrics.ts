@@ -34,7 +34,7 @@ export function registerSlackCallMetrics(registry: Registry): SlackCallObserver 
 /** Outboxes by notifier name, read at scrape time. */
 export function registerOutboxMetrics(registry: Registry, outboxes: () => ReadonlyMap<string, OutboxStats>, now: () => number = Date.now): void {
   const each = (pick: (s: OutboxStats) => number) => () => [...outboxes()].map(([notifier, s]) => ({ labels: { notifier }, value: pick(s) }));
-  registerScrapeCollector(registry, { name: 'syslog_outbox_events', help: 'Incident events waiting in a notifier outbox (persisted in stateDir) for delivery.', type: 'gauge', collect: each((s) => s.depth) });
+  registerScrapeCollector(registry, { name: 'syslog_outbox_depth', help: 'Incident events waiting in a notifier outbox (persisted in stateDir) for delivery.', type: 'gauge', collect: each((s) => s.depth) });
   registerScrapeCollector(registry, {
     name: 'syslog_outbox_oldest_event_age_seconds',
     help: 'Age of the oldest event waiting in a notifier outbox (0 when empty).',

@@ -312,7 +312,7 @@ describe('config/grafana-dashboard.json', () => {
       expect(exported, name).toContain(name);
     }
     // Registered because notify.slack and notify.webhook are configured above.
-    for (const name of ['syslog_notifications_total', 'syslog_notifier_queue_depth', 'syslog_slack_api_calls_total', 'syslog_slack_api_call_duration_seconds_bucket', 'syslog_outbox_events', 'syslog_outbox_oldest_event_age_seconds', 'syslog_outbox_events_total']) {
+    for (const name of ['syslog_notifications_total', 'syslog_notifier_queue_depth', 'syslog_slack_api_calls_total', 'syslog_slack_api_call_duration_seconds_bucket', 'syslog_outbox_depth', 'syslog_outbox_oldest_event_age_seconds', 'syslog_outbox_events_total']) {
       expect(exported, name).toContain(name);
     }
   });
@@ -361,7 +361,7 @@ describe('config/grafana-dashboard.json', () => {
       [/queue depth/i, 'syslog_notifier_queue_depth'],
       [/slack api calls.*method.*outcome/i, 'syslog_slack_api_calls_total'],
       [/slack.*latency.*p50.*p99.*method/i, 'syslog_slack_api_call_duration_seconds_bucket'],
-      [/outbox depth/i, 'syslog_outbox_events'],
+      [/outbox depth/i, 'syslog_outbox_depth'],
       [/oldest.*event age/i, 'syslog_outbox_oldest_event_age_seconds'],
       [/outbox outcomes/i, 'syslog_outbox_events_total'],
       [/active mutes/i, 'syslog_mutes_active'],

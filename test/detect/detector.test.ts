@@ -63,6 +63,9 @@ describe('Detector', () => {
     expect(log.firing().map((s) => [s.rule, s.fingerprint, s.count])).toEqual([['ssh_invalid_user', 'ssh_invalid_user{host="gw"}', 4]]);
     d.process(received('<2>May  1 12:00:00 nas kernel: Kernel panic - not syncing: Fatal exception', T0));
     d.process(received('<189>May  1 12:00:00 rtr1 : %SYS-5-CONFIG_I: Configured from console by admin on vty0', T0));
-    expect(log.signals.filter((s) => s.rule === 'keywords').map((s) => [s.key.host, s.fields.keyword])).toEqual([['rtr1', '%SYS-5-CONFIG_I']]);
+    expect(log.signals.filter((s) => s.rule === 'keywords').map((s) => [s.key.host, s.fields.keyword])).toEqual([
+      ['nas', 'Kernel panic'],
+      ['rtr1', '%SYS-5-CONFIG_I'],
+    ]);
   });
 });

@@ -227,14 +227,14 @@ describe('Slack in HTTP mode, against the real daemon', () => {
     await sshBurst(app, 'web06');
     await waitUntil(() => fake.callsOf('chat.postMessage').filter((c) => c.outcome === 500).length >= 2, 'two failed attempts', fake);
     const exposition = await app.metrics();
-    expect(metricValue(exposition, 'syslog_outbox_events{notifier="slack"}')).toBeGreaterThanOrEqual(1);
+    expect(metricValue(exposition, 'syslog_outbox_depth{notifier="slack"}')).toBeGreaterThanOrEqual(1);
     expect(metricValue(exposition, 'syslog_slack_api_calls_total{method="chat.postMessage",outcome="http_error"}')).toBeGreaterThanOrEqual(2);
     fake.recover('chat.postMessage');
     await postFor('web06');
     await sleep(1200);
     expect(callsAbout(fake, 'chat.postMessage', 'web06')).toHaveLength(1);
     let depth: number | undefined;
-    for (let i = 0; i < 100 && depth !== 0; i++, await sleep(50)) depth = metricValue(await app.metrics(), 'syslog_outbox_events{notifier="slack"}');
+    for (let i = 0; i < 100 && depth !== 0; i++, await sleep(50)) depth = metricValue(await app.metrics(), 'syslog_outbox_depth{notifier="slack"}');
     expect(depth, 'the outbox empties once Slack is back').toBe(0);
   });
 

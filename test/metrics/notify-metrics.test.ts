@@ -47,11 +47,11 @@ describe('registerOutboxMetrics', () => {
 
     Object.assign(slack, { depth: 3, oldestAt: clock.t - 90_000, sent: 5, coalesced: 2, retried: 1, failed: 0, overflow: 4 });
     let text = await registry.metrics();
-    expect(text).toContain('# TYPE syslog_outbox_events gauge');
+    expect(text).toContain('# TYPE syslog_outbox_depth gauge');
     expect(text).toContain('# TYPE syslog_outbox_oldest_event_age_seconds gauge');
     expect(text).toContain('# TYPE syslog_outbox_events_total counter');
-    expect(sample(text, 'syslog_outbox_events{notifier="slack"}')).toBe(3);
-    expect(sample(text, 'syslog_outbox_events{notifier="webhook"}')).toBe(0);
+    expect(sample(text, 'syslog_outbox_depth{notifier="slack"}')).toBe(3);
+    expect(sample(text, 'syslog_outbox_depth{notifier="webhook"}')).toBe(0);
     expect(sample(text, 'syslog_outbox_oldest_event_age_seconds{notifier="slack"}')).toBe(90);
     expect(sample(text, 'syslog_outbox_oldest_event_age_seconds{notifier="webhook"}')).toBe(0);
     for (const [outcome, value] of [['sent', 5], ['coalesced', 2], ['retried', 1], ['failed', 0], ['overflow', 4]] as const) {
@@ -76,7 +76,7 @@ describe('registerOutboxMetrics', () => {
     const registry = new Registry();
     registerOutboxMetrics(registry, () => new Map());
     const text = await registry.metrics();
-    expect(text).toContain('# HELP syslog_outbox_events ');
-    expect(text).not.toMatch(/^syslog_outbox_events\{/m);
+    expect(text).toContain('# HELP syslog_outbox_depth ');
+    expect(text).not.toMatch(/^syslog_outbox_depth\{/m);
   });
 });

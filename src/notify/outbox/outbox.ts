@@ -205,7 +205,7 @@ export class Outbox<P> {
       else this.#o.log.debug(context, 'delivery failed again');
       if (!this.#byKey.has(item.key)) this.#byKey.set(item.key, item);
     } else {
-      if (lane.failures > 0) this.#o.log.info({ notifier: this.#o.name, lane: item.lane, failures: lane.failures }, 'delivery recovered');
+      if (lane.failures > 0 && result.outcome === 'sent') this.#o.log.info({ notifier: this.#o.name, lane: item.lane, failures: lane.failures }, 'delivery recovered');
       lane.failures = 0;
       lane.nextAt = now + this.#o.laneIntervalMs;
       this.#remove(item);
