@@ -50,7 +50,10 @@ export function runSlashCommand(text: string, actor: Actor, ctx: CommandContext)
 }
 
 function unmute(idOrPrefix: string, actor: Actor, ctx: CommandContext): string {
-  const candidates = ctx.control.mutes().filter((v) => v.mute.id === idOrPrefix || v.mute.id.startsWith(idOrPrefix));
+  const matching = ctx.control.mutes().filter((v) => v.mute.id.startsWith(idOrPrefix));
+  // A prefix shared with mutes that have already ended still names the one live mute.
+  const live = matching.filter((v) => v.state !== 'expired');
+  const candidates = matching.length > 1 && live.length === 1 ? live : matching;
   if (candidates.length === 0) return `No mute with id \`${escapeMrkdwn(idOrPrefix)}\`. \`${ctx.command} mutes\` lists them.`;
   if (candidates.length > 1) return `\`${escapeMrkdwn(idOrPrefix)}\` matches ${candidates.length} mutes; give more of the id.`;
   const { mute, state } = candidates[0]!;

@@ -31,8 +31,11 @@ export function truncate(text: string, max: number): string {
   return `${text.slice(0, end)}…`;
 }
 
-/** Control characters (other than tab) would garble a line in Slack; show them as U+FFFD. */
+/**
+ * Control characters (other than tab) would garble a line in Slack, and bidirectional overrides could make a
+ * line read differently from what it says; show them as U+FFFD.
+ */
 export function printable(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, '\ufffd');
+  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\ufffd');
 }

@@ -210,6 +210,15 @@ describe('runSlashCommand', () => {
       expect(manager.mutes().every((v) => v.state === 'active')).toBe(true);
     });
 
+    it('a prefix shared with an ended mute names the one live mute', () => {
+      const { run, manager } = setup({ ids });
+      run('mute host=a 1h');
+      run('mute host=b 1h');
+      run(`unmute ${ids[0]}`);
+      expect(run('unmute abcdef')).toBe(`Ended mute \`${ids[1]}\` (\`host=b\`).`);
+      expect(manager.mutes().map((v) => v.state)).toEqual(['expired', 'expired']);
+    });
+
     it('an unknown id', () => {
       const { run } = setup({ ids });
       run('mute host=a 1h');

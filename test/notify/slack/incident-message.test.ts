@@ -173,6 +173,13 @@ describe('incidentMessage: untrusted text is inert', () => {
     expect(mrkdwnTexts(msg)).toContain('*Key*\nhost=&amp;lt;!here&amp;gt;');
   });
 
+  it('C1 controls and bidirectional overrides are replaced, so a line cannot read backwards', () => {
+    const msg = incidentMessage(incident({ samples: ['user \u202eadmin\u202c logged in \u0085 \u2066x\u2069'] }), null);
+    const all = mrkdwnTexts(msg).join('\n');
+    expect(all).toContain('user \ufffdadmin\ufffd logged in \ufffd \ufffdx\ufffd');
+    expect(all).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u0080-\u009f]/);
+  });
+
   it('control characters in key values, distinct values and samples are replaced (tab kept)', () => {
     const msg = incidentMessage(
       incident({ key: { host: 'web\u000001\nfake' }, distinct: { user: ['a\u001b[31mred'] }, samples: ['line\rone\ttab\u007f', 'two'] }),
