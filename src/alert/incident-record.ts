@@ -61,7 +61,7 @@ export function createRecord(signal: Signal, id: string): IncidentRecord {
     threshold: signal.threshold,
     windowMs: signal.windowMs,
     resolveAfterMs: signal.resolveAfterMs,
-    firstSeen: signal.at,
+    firstSeen: Math.min(signal.firstAt, signal.at),
     lastSeen: signal.at,
     resolvedAt: null,
     distinct: {},

@@ -24,6 +24,13 @@ export class SlidingWindow {
     return this.count(now, windowMs);
   }
 
+  /** The oldest match inside the window at `now` (`now` when there is none): when the burst began. */
+  earliest(now: number, windowMs: number): number {
+    let first = now;
+    for (const t of this.#times) if (now - t < windowMs && t < first) first = t;
+    return first;
+  }
+
   /** Matches inside the window at `now` (times after `now`, from a clock that stepped back, count as inside). */
   count(now: number, windowMs: number): number {
     const times = this.#times;
@@ -53,6 +60,12 @@ export class DistinctWindow {
       seen.delete(v);
     }
     return seen.size;
+  }
+
+  /** The earliest last sighting inside the window at `now` (`now` when there is none). */
+  earliest(now: number, windowMs: number): number {
+    for (const t of this.#lastSeen.values()) if (now - t < windowMs) return Math.min(t, now);
+    return now;
   }
 
   /** Distinct values inside the window at `now`. */

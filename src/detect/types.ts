@@ -14,6 +14,8 @@ export interface Signal {
   readonly key: GroupKey;
   /** Receive time of the matching message, epoch ms (in replay: the line's own timestamp). */
   readonly at: number;
+  /** When the condition started: the oldest match inside the window when firing (threshold rules), else `at`. */
+  readonly firstAt: number;
   /**
    * Threshold rules: matches (or distinct values, for `distinct` rules) inside the window, this one included,
    * counted up to `threshold` (a key keeps only its last `threshold` receive times, all the decision needs).

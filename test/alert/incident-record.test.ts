@@ -3,11 +3,16 @@ import { createRecord, mergeSignal, MAX_DISTINCT_VALUES, toIncident } from '../.
 import type { Signal } from '../../src/detect/types.js';
 
 const base: Signal = {
-  rule: 'r', ruleType: 'keyword', fingerprint: 'r|h', key: { host: 'h' }, at: 1000, count: 1, firing: true, threshold: 1,
+  rule: 'r', ruleType: 'keyword', fingerprint: 'r|h', key: { host: 'h' }, at: 1000, firstAt: 1000, count: 1, firing: true, threshold: 1,
   windowMs: 0, resolveAfterMs: 1000, fields: { host: 'h', appname: 'kernel', sourceIp: '192.0.2.1' }, sample: 's0', channel: null,
 };
 
 describe('incident record', () => {
+  it('firstSeen is when the burst began (the oldest match in the firing window), lastSeen the firing match', () => {
+    const r = createRecord({ ...base, at: 5000, firstAt: 2000 }, 'i');
+    expect([r.firstSeen, r.lastSeen]).toEqual([2000, 5000]);
+  });
+
   it('keeps the first two samples and the latest three', () => {
     const r = createRecord(base, 'i');
     for (let n = 1; n < 10; n++) mergeSignal(r, { ...base, sample: `s${n}` });

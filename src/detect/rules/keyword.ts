@@ -73,6 +73,7 @@ export class KeywordRule implements RuleRunner {
       fingerprint,
       key: this.#keyer.key(values),
       at,
+      firstAt: at,
       count: episode.hits,
       firing: true,
       threshold: 1,

@@ -64,6 +64,7 @@ export class ThresholdRule implements RuleRunner {
       fingerprint,
       key: this.#keyer.key(values),
       at,
+      firstAt: firing ? window.earliest(at, rule.windowMs) : at,
       count,
       firing,
       threshold: rule.threshold,

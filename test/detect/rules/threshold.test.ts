@@ -75,6 +75,18 @@ describe('ThresholdRule', () => {
     expect(log.last?.firing).toBe(true);
   });
 
+  it('a firing Signal says when the burst began: the oldest match inside the window', () => {
+    const { run, log } = rule({ threshold: 3, window: '60s' });
+    for (const t of [T0, T0 + 10 * S, T0 + 20 * S]) run.process(attempt('h', t, 'u'), t);
+    expect(log.last).toMatchObject({ firing: true, count: 3, at: T0 + 20 * S, firstAt: T0 });
+    run.process(attempt('h', T0 + 65 * S, 'u'), T0 + 65 * S);
+    expect(log.last).toMatchObject({ firing: true, count: 3, firstAt: T0 + 10 * S });
+    const { run: distinct, log: dlog } = rule({ threshold: 2, distinct: 'user', groupBy: 'ip' });
+    distinct.process(attempt('h', T0, 'root'), T0);
+    distinct.process(attempt('h', T0 + 5 * S, 'admin'), T0 + 5 * S);
+    expect(dlog.last).toMatchObject({ firing: true, firstAt: T0 });
+  });
+
   it('exclude drops lines before they count', () => {
     const { run, log } = rule({ match: { appname: 'sshd', message: '^Invalid user (?<user>\\S*) from', exclude: 'from 10\\.' } });
     run.process(attempt('h', T0, 'x', '10.1.2.3'), T0);
@@ -88,7 +100,7 @@ describe('ThresholdRule', () => {
     const m = attempt('web01', T0, 'oracle', '203.0.113.50', '10.0.0.9');
     run.process(m, T0);
     expect(log.last).toEqual({
-      rule: 'bursts', ruleType: 'threshold', fingerprint: 'bursts{host="web01"}', key: { host: 'web01' }, at: T0, count: 1,
+      rule: 'bursts', ruleType: 'threshold', fingerprint: 'bursts{host="web01"}', key: { host: 'web01' }, at: T0, firstAt: T0, count: 1,
       firing: false, threshold: 5, windowMs: 60_000, resolveAfterMs: 900_000,
       fields: { user: 'oracle', ip: '203.0.113.50', host: 'web01', sourceIp: '10.0.0.9', appname: 'sshd' },
       sample: m.frame.bytes.toString(), channel: '#security',
