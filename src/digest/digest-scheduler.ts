@@ -1,5 +1,5 @@
 /** When the daily digest runs: a node-cron task by default (tests inject their own scheduler and call digestNow()). */
-import { createTask } from 'node-cron';
+import { startCronTask } from '../cron-task.js';
 import type { Logger } from '../log.js';
 
 /** Starts running `run` on a cron schedule read in `timezone`; the returned handle stops it for good. */
@@ -7,23 +7,7 @@ export type DigestScheduler = (schedule: string, timezone: string, run: () => un
 
 /** The default: a node-cron task in the digest's time zone, unref'd so it never keeps the process alive. */
 export function cronDigestScheduler(log: Logger): DigestScheduler {
-  return (schedule, timezone, run) => {
-    const cronLog = log.child({ component: 'digest-cron' });
-    const task = createTask(schedule, run, {
-      name: 'digest',
-      timezone,
-      noOverlap: true,
-      unref: true,
-      logger: {
-        info: (m) => cronLog.info(m),
-        warn: (m) => cronLog.warn(m),
-        error: (m, err) => cronLog.error({ err }, String(m)),
-        debug: (m) => cronLog.debug(String(m)),
-      },
-    });
-    void task.start();
-    return { stop: () => void task.destroy() };
-  };
+  return (schedule, timezone, run) => startCronTask({ name: 'digest', schedule, timezone, run, log });
 }
 
 /** True for a zone name node-cron can schedule in (it uses Intl): 'UTC' or an IANA name such as 'Europe/Berlin'. */

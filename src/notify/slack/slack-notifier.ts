@@ -11,7 +11,7 @@ import type { Incident, IncidentEvent, Mute, Notifier } from '../../alert/types.
 import type { Logger } from '../../log.js';
 import { IncidentSchema } from '../../alert/state-schema.js';
 import { Outbox } from '../outbox/outbox.js';
-import { OutboxFile } from '../outbox/outbox-file.js';
+import { notifierOutboxFile } from '../outbox/outbox-file.js';
 import { SENT, type OutboxItem, type SendResult } from '../outbox/types.js';
 import { incidentMessage, type SlackMessage } from './incident-message.js';
 import { classifySlackError, MESSAGE_GONE_ERRORS, platformErrorCode, type CallOutcome } from './slack-errors.js';
@@ -68,19 +68,15 @@ export class SlackNotifier implements Notifier {
 
   constructor(options: SlackNotifierOptions) {
     this.#o = options;
-    const file =
-      options.stateDir === null
-        ? null
-        : new OutboxFile<SlackPayload>({
-            stateDir: options.stateDir,
-            notifier: SLACK_NOTIFIER,
-            payload: PayloadSchema,
-            items: () => this.outbox.items(),
-            log: options.log,
-            now: options.now,
-            minWriteIntervalMs: 200,
-            onWriteError: options.onStateWriteError ?? (() => {}),
-          });
+    const file = notifierOutboxFile<SlackPayload>({
+      stateDir: options.stateDir,
+      notifier: SLACK_NOTIFIER,
+      payload: PayloadSchema,
+      items: () => this.outbox.items(),
+      log: options.log,
+      now: options.now,
+      onWriteError: options.onStateWriteError,
+    });
     this.outbox = new Outbox<SlackPayload>({
       name: SLACK_NOTIFIER,
       maxItems: options.maxEvents,

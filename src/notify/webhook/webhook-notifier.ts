@@ -10,7 +10,7 @@ import { IncidentSchema } from '../../alert/state-schema.js';
 import type { WebhookConfig } from '../../config/notify-schema.js';
 import type { Logger } from '../../log.js';
 import { Outbox } from '../outbox/outbox.js';
-import { OutboxFile } from '../outbox/outbox-file.js';
+import { notifierOutboxFile } from '../outbox/outbox-file.js';
 import { SENT, type OutboxItem, type SendResult } from '../outbox/types.js';
 import { ACTIONS_BLOCK_ID } from '../slack/action-ids.js';
 import { incidentMessage } from '../slack/incident-message.js';
@@ -43,19 +43,15 @@ export class WebhookNotifier implements Notifier {
 
   constructor(options: WebhookNotifierOptions) {
     this.#o = options;
-    const file =
-      options.stateDir === null
-        ? null
-        : new OutboxFile<WebhookPayload>({
-            stateDir: options.stateDir,
-            notifier: WEBHOOK_NOTIFIER,
-            payload: PayloadSchema,
-            items: () => this.outbox.items(),
-            log: options.log,
-            now: options.now,
-            minWriteIntervalMs: 200,
-            onWriteError: options.onStateWriteError ?? (() => {}),
-          });
+    const file = notifierOutboxFile<WebhookPayload>({
+      stateDir: options.stateDir,
+      notifier: WEBHOOK_NOTIFIER,
+      payload: PayloadSchema,
+      items: () => this.outbox.items(),
+      log: options.log,
+      now: options.now,
+      onWriteError: options.onStateWriteError,
+    });
     this.outbox = new Outbox<WebhookPayload>({
       name: WEBHOOK_NOTIFIER,
       maxItems: options.config.outbox.maxEvents,
