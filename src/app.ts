@@ -94,7 +94,7 @@ export function createApp(initial: Config, deps: AppDeps): App {
           muteFor: (incident) => alerts.muteFor(incident),
           setRefs: (id, notifier, ref) => alerts.setRefs(id, notifier, ref),
         },
-        status: { receivedTotal: () => metrics.receivedTotal(), messagesPerSecond: () => rates.perSecond() },
+        status: { receivedTotal: () => metrics.receivedTotal(), messagesPerSecond: () => rates.perSecond(), ruleNames: () => config.rules.map((r) => r.name) },
         calls: calls!,
         stateDir: config.stateDir,
         onStateWriteError: () => alerts.stats.stateWriteFailures++,

@@ -181,7 +181,7 @@ describe.skipIf(binary === null)(`appliance fed by a real rsyslogd (omfwd; ${bin
     expect(events().filter((e) => e.event === 'fired' && e.rule === 'ssh_invalid_user')).toHaveLength(1);
   });
 
-  /** The preset's match count before the TCP sshd burst, for the known-failure test after it. */
+  /** The preset's match count before the TCP sshd burst, for the test after it. */
   let matchesBeforeTcpBurst: number | undefined;
 
   it('sshd lines forwarded over TCP in RFC 5424 all arrive and parse as rfc5424', async () => {

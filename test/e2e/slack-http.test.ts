@@ -198,6 +198,7 @@ describe('Slack in HTTP mode, against the real daemon', () => {
       ['mute host=web01', /Missing the duration/],
       ['mute host=web01 90d', /at most 30d/],
       ['mute host=~( 1h', /^Not muted/],
+      ['mute rule=sshd-typo 1h', /^Not muted: there is no rule named `sshd-typo` \(rules: `ssh_invalid_user`, `keywords`\)/],
       ['unmute', /Usage: `unmute <id>`/],
       ['unmute abcdef12', /No mute with id `abcdef12`/],
       ['frobnicate', /Unknown subcommand `frobnicate`/],

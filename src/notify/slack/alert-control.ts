@@ -17,6 +17,8 @@ export interface StatusSource {
   receivedTotal(): number;
   /** Messages per second over about the last minute, or null before there is a minute of history. */
   messagesPerSecond(): number | null;
+  /** The names of the configured rules (a `rule=` matcher must name one of them). */
+  ruleNames(): readonly string[];
 }
 
 /** Re-renders incident messages after a change made from Slack. */

@@ -22,7 +22,7 @@ export type ParsedCommand = { readonly ok: true; readonly command: SlashCommand 
 
 export function commandUsage(command: string): string {
   return [
-    `*${command} mute* \`<name>=<value> ... <duration> [comment]\`: silence matching incidents, e.g. \`${command} mute host=rpi-03 2h\` or \`${command} mute rule=sshd-invalid-user host=web01 30m noisy scanner\`. \`name=~regex\` matches a regular expression. Durations: 30m, 2h, 1d (at most ${formatDurationMs(MAX_MUTE_MS)}).`,
+    `*${command} mute* \`<name>=<value> ... <duration> [comment]\`: silence matching incidents, e.g. \`${command} mute host=rpi-03 2h\` or \`${command} mute rule=ssh_invalid_user host=web01 30m noisy scanner\`. \`name=~regex\` matches a regular expression. Durations: 30m, 2h, 1d (at most ${formatDurationMs(MAX_MUTE_MS)}).`,
     `*${command} unmute* \`<id>\`: end a mute now (the first 6+ characters of the id are enough).`,
     `*${command} mutes*: list active and scheduled mutes.`,
     `*${command} status*: open incidents and message rates.`,
@@ -70,7 +70,7 @@ function parseMute(args: readonly string[]): ParsedCommand {
     matchers.push({ name: m[1]!, value: m[3]!, isRegex: m[2] === '=~' });
   }
   if (matchers.length === 0) {
-    return fail('Say what to mute with at least one matcher, e.g. `mute host=rpi-03 2h` or `mute rule=sshd-invalid-user 30m`.');
+    return fail('Say what to mute with at least one matcher, e.g. `mute host=rpi-03 2h` or `mute rule=ssh_invalid_user 30m`.');
   }
   if (matchers.length > MAX_MATCHERS) return fail(`At most ${MAX_MATCHERS} matchers.`);
   const durationText = args[i];

@@ -37,6 +37,11 @@ export function runSlashCommand(text: string, actor: Actor, ctx: CommandContext)
     case 'unmute':
       return unmute(cmd.id, actor, ctx);
     case 'mute': {
+      const rules = ctx.status.ruleNames();
+      const unknown = cmd.matchers.find((m) => m.name === 'rule' && !m.isRegex && !rules.includes(m.value));
+      if (unknown !== undefined) {
+        return `Not muted: there is no rule named \`${escapeMrkdwn(unknown.value)}\` (rules: ${rules.map((r) => `\`${escapeMrkdwn(r)}\``).join(', ') || 'none'}).`;
+      }
       const now = ctx.now();
       const result = ctx.control.mute({ matchers: cmd.matchers, endsAt: now + cmd.durationMs, createdBy: actorId(actor), comment: cmd.comment });
       if (!result.ok) return `Not muted: ${result.problems.map((p) => escapeMrkdwn(p)).join('; ')}\n\n${commandUsage(ctx.command)}`;

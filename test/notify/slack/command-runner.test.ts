@@ -48,7 +48,7 @@ function setup(options: { ids?: string[]; rate?: number | null; received?: numbe
   const ctx: CommandContext = {
     control: manager,
     messages: { refresh: (id) => void refreshed.push(id) },
-    status: { receivedTotal: () => options.received ?? 1234, messagesPerSecond: () => (options.rate === undefined ? 12.345 : options.rate) },
+    status: { receivedTotal: () => options.received ?? 1234, messagesPerSecond: () => (options.rate === undefined ? 12.345 : options.rate), ruleNames: () => ['ssh_invalid_user', 'keywords'] },
     log,
     now: clock.now,
     command: '/syslog',
@@ -175,6 +175,13 @@ describe('runSlashCommand', () => {
       for (let i = 0; i < ALERTING.maxMutes; i++) expect(run(`mute host=h${i} 1h`)).toMatch(/^Muted/);
       expect(run('mute host=one-more 1h')).toMatch(/^Not muted: too many mutes: 40 are pending or active/);
     });
+  });
+
+  it('a rule= matcher must name a configured rule (a regex is taken as it is)', () => {
+    const { run, manager } = setup({});
+    expect(run('mute rule=sshd-invalid-user 1h')).toBe('Not muted: there is no rule named `sshd-invalid-user` (rules: `ssh_invalid_user`, `keywords`).');
+    expect(manager.mutes()).toHaveLength(0);
+    expect(run('mute rule=~ssh.* 1h')).toMatch(/^Muted `rule=~ssh\.\*` for 1h/);
   });
 
   describe('unmute', () => {
