@@ -96,8 +96,8 @@ const sshd = (host: string, user: string) => bsd(38, host, 'sshd', 4242, `Invali
 
 const DROP_REASONS = ['oversize', 'denied', 'connection_limit', 'bad_frame', 'truncated', 'empty', 'shutdown'];
 
-it.runIf(binary === null)('rsyslogd is installed', () => {
-  throw new Error('rsyslogd is not installed (not on PATH, /usr/sbin or /sbin): the rsyslog end-to-end tests need it. Install it with `apt-get install rsyslog` (it need not run as a service); .ci/run does so in CI.');
+it('rsyslogd is installed', () => {
+  expect(binary, 'rsyslogd is not installed (not on PATH, /usr/sbin or /sbin): the rsyslog end-to-end tests need it. Install it with `apt-get install rsyslog` (it need not run as a service); .ci/run does so in CI.').not.toBeNull();
 });
 
 describe.skipIf(binary === null)(`appliance fed by a real rsyslogd (omfwd; ${binary?.version})`, () => {
