@@ -19,7 +19,8 @@ import { registerDetectionMetrics } from './metrics/detection-metrics.js';
 import { HttpServer } from './metrics/server.js';
 import { ConsoleNotifier } from './notify/console-notifier.js';
 import type { OutboxStats } from './notify/outbox/types.js';
-import { SlackService } from './notify/slack/slack-service.js';
+import { DeferredNotifier } from './notify/deferred-notifier.js';
+import type { SlackService, SlackServiceDeps } from './notify/slack/slack-service.js';
 import { WebhookNotifier } from './notify/webhook/webhook-notifier.js';
 import { registerOutboxMetrics, registerSlackCallMetrics } from './metrics/notify-metrics.js';
 import { RateMeter } from './metrics/rate-meter.js';
@@ -82,8 +83,10 @@ export function createApp(initial: Config, deps: AppDeps): App {
   const rates = new RateMeter(() => metrics.receivedTotal(), now);
   const calls = config.notify.slack || config.notify.webhook ? registerSlackCallMetrics(deps.registry) : null;
   // The Slack side reads incidents and mutes through these closures; `alerts` exists by the time they run.
-  const slack = config.notify.slack
-    ? new SlackService(config.notify.slack, {
+  // Bolt is imported in start(), and only with notify.slack: it costs about 34 MB that a syslog-only Pi keeps.
+  const slackSlot = config.notify.slack ? new DeferredNotifier('slack') : null;
+  let slack: SlackService | null = null;
+  const slackDeps: SlackServiceDeps = {
         control: {
           acknowledge: (id, by) => alerts.acknowledge(id, by),
           mute: (input) => alerts.mute(input),
@@ -101,9 +104,8 @@ export function createApp(initial: Config, deps: AppDeps): App {
         onStateCorrupt: () => alerts.stats.stateCorruptFiles++,
         log: log.child({ component: 'slack' }),
         now,
-      })
-    : null;
-  if (slack) notifiers.push(slack.notifier);
+  };
+  if (slackSlot) notifiers.push(slackSlot);
   const webhook = config.notify.webhook
     ? new WebhookNotifier({
         config: config.notify.webhook,
@@ -116,9 +118,8 @@ export function createApp(initial: Config, deps: AppDeps): App {
     : null;
   if (webhook) notifiers.push(webhook);
   const outboxes = new Map<string, OutboxStats>();
-  if (slack) outboxes.set(slack.notifier.name, slack.notifier.outbox.stats);
   if (webhook) outboxes.set(webhook.name, webhook.outbox.stats);
-  if (outboxes.size > 0) registerOutboxMetrics(deps.registry, () => outboxes, now);
+  if (calls) registerOutboxMetrics(deps.registry, () => outboxes, now);
   const alerts = new AlertManager({
     alerting: config.alerting,
     stateDir: config.stateDir,
@@ -145,7 +146,9 @@ export function createApp(initial: Config, deps: AppDeps): App {
             config.digest.top,
           ),
           stream: config.notify.console ? (deps.eventStream ?? process.stdout) : null,
-          slack,
+          slack: slackSlot && {
+            postDigest: (message) => (slack ? slack.postDigest(message) : Promise.reject(new Error('the Slack app has not started'))),
+          },
           log: log.child({ component: 'digest' }),
           scheduler: deps.scheduleDigest,
         })
@@ -174,7 +177,13 @@ export function createApp(initial: Config, deps: AppDeps): App {
         }
         webhook.outbox.start();
       }
-      await slack?.start();
+      if (config.notify.slack && slackSlot) {
+        const { SlackService } = await import('./notify/slack/slack-service.js');
+        slack = new SlackService(config.notify.slack, slackDeps);
+        slackSlot.attach(slack.notifier);
+        outboxes.set(slack.notifier.name, slack.notifier.outbox.stats);
+        await slack.start();
+      }
       rates.start();
       digest?.start();
       await listeners.start();
@@ -233,7 +242,9 @@ export function createApp(initial: Config, deps: AppDeps): App {
       return ports;
     },
     httpAddress: () => httpAddress,
-    slack,
+    get slack() {
+      return slack;
+    },
     digestNow: () => digest?.run() ?? Promise.resolve(null),
   };
 }
