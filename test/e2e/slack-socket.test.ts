@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricValue, startAppliance, type RunningAppliance } from '../helpers/appliance-process.js';
-import { okFalse, startFakeSlackApi, type FakeCall, type FakeSlackApi } from '../helpers/fake-slack-api.js';
+import { httpError, okFalse, rateLimited, startFakeSlackApi, type FakeCall, type FakeSlackApi } from '../helpers/fake-slack-api.js';
 import { startFakeSocketMode, type FakeSocketMode } from '../helpers/fake-socket-mode.js';
 import { blockActionsPayload, slashCommandForm } from '../helpers/slack-requests.js';
-import { ALERTS_CHANNEL, buttonIn, callsAbout, HUMAN, sleep, slackYaml, sshBurst, waitUntil } from '../helpers/slack-appliance.js';
+import { ALERTS_CHANNEL, buttonIn, callsAbout, HUMAN, sendUdp, sleep, slackYaml, sshBurst, waitUntil } from '../helpers/slack-appliance.js';
 import { runCli } from '../helpers/appliance-process.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,10 +92,42 @@ describe('Slack in Socket Mode, against the real daemon', () => {
     expect(await commandEnvelope('mutes')).toContain('`host=sock02`');
   }, 20_000);
 
+  it('log text is escaped in Socket Mode too', async () => {
+    await sendUdp(app, [`<13>1 ${new Date().toISOString()} sockevil app - - - ALERTME <!channel> <https://example.com|click>`]);
+    await waitUntil(() => callsAbout(fake, 'chat.postMessage', 'sockevil').length === 1, 'the post', fake);
+    const raw = JSON.stringify(callsAbout(fake, 'chat.postMessage', 'sockevil')[0]!.args);
+    expect(raw).toContain('&lt;!channel&gt; &lt;https://example.com|click&gt;');
+    expect(raw).not.toContain('<!channel>');
+    expect(raw).not.toContain('<https://example.com');
+  });
+
+  it('a 500 outage and a 429 delay the alert; it arrives once, in order, and nothing is lost', async () => {
+    fake.failAll('chat.postMessage', httpError(503));
+    await sshBurst(app, 'sock04');
+    await waitUntil(() => fake.callsOf('chat.postMessage').filter((c) => c.outcome === 503).length >= 2, 'failed attempts', fake);
+    fake.recover('chat.postMessage');
+    fake.force('chat.postMessage', rateLimited(1));
+    await waitUntil(() => callsAbout(fake, 'chat.postMessage', 'sock04').length === 1, 'the post after the outage', fake, 10_000);
+    const limited = fake.callsOf('chat.postMessage').find((c) => c.outcome === 429)!;
+    expect(callsAbout(fake, 'chat.postMessage', 'sock04')[0]!.at - limited.at).toBeGreaterThanOrEqual(900);
+    await sleep(1100);
+    expect(callsAbout(fake, 'chat.postMessage', 'sock04')).toHaveLength(1);
+  });
+
   it('slash commands come back in the ack envelope', async () => {
     expect(await commandEnvelope('mute host=rpi-03 2h')).toMatch(/^Muted `host=rpi-03` for 2h/);
     expect(await commandEnvelope('status')).toContain('*Active mutes*: 2');
-    expect(await commandEnvelope('mute colour=red 1h')).toMatch(/^Not muted/);
+    for (const [text, expected] of [
+      ['mute colour=red 1h', /^Not muted: .*colour/],
+      ['mute host=web01 forever', /`forever` is not a duration/],
+      ['mute 2h', /at least one matcher/],
+      ['unmute abcdef12', /No mute with id `abcdef12`/],
+      ['frobnicate', /Unknown subcommand `frobnicate`/],
+    ] as const) {
+      expect(await commandEnvelope(text), text).toMatch(expected);
+    }
+    const id = /id `([0-9a-f-]+)`/.exec(await commandEnvelope('mute host=tmp-01 1h'))![1]!;
+    expect(await commandEnvelope(`unmute ${id.slice(0, 8)}`)).toMatch(/^Ended mute/);
     expect(await commandEnvelope('help')).toContain('/syslog status');
   });
 });
