@@ -3,6 +3,7 @@
  * firewall, nginx, dnsmasq/MikroTik/Cisco routers, systemd, a few oddities), from many hosts. Built once,
  * deterministically (seeded PRNG), ahead of the timed runs, so the sender only hands ready Buffers to sockets.
  */
+import { Random } from '../simulate/prng.js';
 
 /** How a message is put on the wire. */
 export type Framing = 'datagram' | 'lf' | 'octet';
@@ -13,18 +14,6 @@ export interface MessageMix {
   /** Share of each kind, for the report. */
   readonly kinds: Readonly<Record<string, number>>;
   readonly meanBytes: number;
-}
-
-/** Mulberry32: a tiny seeded PRNG, so every run sends the same mix. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -38,25 +27,10 @@ const AGENTS = [
   'python-requests/2.31.0',
 ];
 
-class Gen {
-  readonly #r: () => number;
-  constructor(seed: number) {
-    this.#r = prng(seed);
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.#r() * (hi - lo + 1));
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[Math.floor(this.#r() * xs.length)]!;
-  }
-  chance(p: number): boolean {
-    return this.#r() < p;
-  }
+/** The simulator's seeded generator (mulberry32), so every run sends the same mix; plus field makers. */
+class Gen extends Random {
   ipv4(): string {
     return `${this.pick([10, 172, 192, 203, 198, 45, 185, 91])}.${this.int(0, 255)}.${this.int(0, 255)}.${this.int(1, 254)}`;
-  }
-  mac(): string {
-    return Array.from({ length: 6 }, () => this.int(0, 255).toString(16).padStart(2, '0')).join(':');
   }
   pri(facility: number, severity: number): string {
     return `<${facility * 8 + severity}>`;
