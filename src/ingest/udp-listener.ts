@@ -4,21 +4,20 @@
  */
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { UdpListenerConfig } from '../config/types.js';
 import { bindFailure, formatEndpoint } from './bind-failure.js';
 import { DropReporter } from './drop-reporter.js';
 import { SourceAllowlist, normalizeRemoteAddress } from './source-allowlist.js';
+import { drainSocket } from './udp-drain.js';
+import { readTextFile, tuneReceiveBuffer, type ReceiveBufferReport } from './udp-receive-buffer.js';
 import type { UdpSocketEndpoint } from './udp-kernel-drops.js';
 import type { BoundAddress, FrameSink, IngestListener, IngestObserver, ListenerDeps } from './types.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
 const NUL = 0x00;
-
-const RMEM_MAX_PATH = '/proc/sys/net/core/rmem_max';
 
 export interface UdpListenerDeps extends ListenerDeps {
   /** Reads a small text file, null when unreadable (tests fake /proc/sys/net/core/rmem_max). */
@@ -33,19 +32,6 @@ export interface UdpListenerDeps extends ListenerDeps {
 
 const DEFAULT_DRAIN_QUIET_MS = 50;
 const DEFAULT_MAX_DRAIN_MS = 1000;
-
-/** The SO_RCVBUF outcome, as logged at start. */
-export interface ReceiveBufferReport {
-  readonly requestedBytes: number;
-  /** What getsockopt(SO_RCVBUF) returned. */
-  readonly reportedBytes: number;
-  /** What datagrams can actually use: half the reported value on Linux, which doubles it for bookkeeping. */
-  readonly usableBytes: number;
-  /** net.core.rmem_max when readable, else null. */
-  readonly rmemMaxBytes: number | null;
-  /** True when the kernel granted less than was asked. */
-  readonly capped: boolean;
-}
 
 type State = 'idle' | 'starting' | 'running' | 'stopped';
 
@@ -108,7 +94,13 @@ export class UdpListener implements IngestListener {
         this.#bound = { address: bound.address, port: bound.port, family: bound.family === 'IPv6' ? 'IPv6' : 'IPv4' };
         this.#socket = socket;
         this.#state = 'running';
-        this.#receiveBuffer = this.#tuneReceiveBuffer(socket);
+        this.#receiveBuffer = tuneReceiveBuffer(socket, {
+          requestedBytes: this.#config.receiveBufferBytes,
+          endpoint: formatEndpoint(bound.address, bound.port),
+          platform: this.#platform,
+          readText: this.#readText,
+          logger: this.#logger,
+        });
         resolve();
       });
     });
@@ -131,50 +123,12 @@ export class UdpListener implements IngestListener {
   async #drainAndClose(): Promise<void> {
     const socket = this.#socket;
     if (socket !== null && this.#maxDrainMs > 0) {
-      const drained = await this.#drain(socket);
+      const drained = await drainSocket(socket, this.#onMessage, this.#drainQuietMs, this.#maxDrainMs);
       if (drained.received > 0 || drained.timedOut) {
         this.#logger.info({ datagrams: drained.received, ms: Math.round(drained.ms), timedOut: drained.timedOut }, 'udp listener drained its receive buffer before closing');
       }
     }
     await this.#close();
-  }
-
-  /**
-   * Keeps reading until no datagram arrived for drainQuietMs, bounded by maxDrainMs. A quiet spell seen by a
-   * timer is confirmed by one more turn of the event loop (setImmediate runs after the poll phase), so a
-   * timer that fired late, after the loop was busy, cannot mistake unread datagrams for an empty queue.
-   * The hot-path handler stays as it is: the counting wrapper is only installed while draining.
-   */
-  #drain(socket: dgram.Socket): Promise<{ received: number; ms: number; timedOut: boolean }> {
-    const quietMs = this.#drainQuietMs;
-    const maxMs = this.#maxDrainMs;
-    const started = performance.now();
-    let received = 0;
-    let lastAt = started;
-    const onMessage = (msg: Buffer, rinfo: dgram.RemoteInfo): void => {
-      received++;
-      lastAt = performance.now();
-      this.#onMessage(msg, rinfo);
-    };
-    socket.off('message', this.#onMessage);
-    socket.on('message', onMessage);
-    return new Promise((resolve) => {
-      const finish = (timedOut: boolean): void => {
-        socket.off('message', onMessage);
-        resolve({ received, ms: performance.now() - started, timedOut });
-      };
-      const check = (): void => {
-        const now = performance.now();
-        if (now - started >= maxMs) return finish(true);
-        if (now - lastAt < quietMs) {
-          setTimeout(check, Math.max(1, Math.min(quietMs - (now - lastAt), maxMs - (now - started))));
-          return;
-        }
-        const seen = received;
-        setImmediate(() => (received === seen ? finish(false) : check()));
-      };
-      setTimeout(check, Math.min(quietMs, maxMs));
-    });
   }
 
   #close(): Promise<void> {
@@ -240,51 +194,6 @@ export class UdpListener implements IngestListener {
     // A bound datagram socket rarely errors; when it does, the socket stays usable. Never crash on it.
     this.#logger.warn({ err }, 'udp socket error');
   };
-
-  #tuneReceiveBuffer(socket: dgram.Socket): ReceiveBufferReport {
-    const requestedBytes = this.#config.receiveBufferBytes;
-    try {
-      socket.setRecvBufferSize(requestedBytes);
-    } catch (err) {
-      this.#logger.warn({ err, requestedBytes }, 'could not set the UDP receive buffer size; using the kernel default');
-    }
-    let reportedBytes = 0;
-    try {
-      reportedBytes = socket.getRecvBufferSize();
-    } catch (err) {
-      this.#logger.warn({ err }, 'could not read back the UDP receive buffer size');
-    }
-    const linux = this.#platform === 'linux';
-    const usableBytes = linux ? Math.floor(reportedBytes / 2) : reportedBytes;
-    const rmemText = linux ? this.#readText(RMEM_MAX_PATH) : null;
-    const rmemMax = rmemText === null ? Number.NaN : Number(rmemText.trim());
-    const rmemMaxBytes = Number.isSafeInteger(rmemMax) && rmemMax > 0 ? rmemMax : null;
-    const capped = usableBytes < requestedBytes;
-    const report: ReceiveBufferReport = { requestedBytes, reportedBytes, usableBytes, rmemMaxBytes, capped };
-    const endpoint = formatEndpoint(this.#bound?.address ?? this.#config.address, this.#bound?.port ?? this.#config.port);
-    this.#logger.info(
-      { endpoint, requestedBytes, usableBytes, kernelReportedBytes: reportedBytes, rmemMaxBytes },
-      linux
-        ? `udp listener bound on ${endpoint}; receive buffer ${usableBytes} bytes usable (Linux reports ${reportedBytes}: it doubles SO_RCVBUF for bookkeeping)`
-        : `udp listener bound on ${endpoint}; receive buffer ${usableBytes} bytes`,
-    );
-    if (capped) {
-      if (rmemMaxBytes !== null && rmemMaxBytes < requestedBytes) {
-        this.#logger.warn(
-          { requestedBytes, usableBytes, rmemMaxBytes },
-          `UDP receive buffer capped at ${usableBytes} bytes by net.core.rmem_max=${rmemMaxBytes} (asked ${requestedBytes}); ` +
-            `bursts may overflow it and the kernel will drop datagrams. Raise the cap: ` +
-            `sudo sysctl -w net.core.rmem_max=${requestedBytes} (persist it in /etc/sysctl.d/) and restart`,
-        );
-      } else {
-        this.#logger.warn(
-          { requestedBytes, usableBytes, rmemMaxBytes },
-          `the kernel granted a ${usableBytes}-byte UDP receive buffer, less than the ${requestedBytes} asked; bursts may be dropped`,
-        );
-      }
-    }
-    return report;
-  }
 }
 
 function closeQuietly(socket: dgram.Socket): void {
@@ -292,14 +201,5 @@ function closeQuietly(socket: dgram.Socket): void {
     socket.close();
   } catch {
     // The socket never bound, so there is nothing to close; the bind error is what gets reported.
-  }
-}
-
-function readTextFile(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    // Not readable here (not Linux, sandboxed /proc): the warning loses its detail, nothing else.
-    return null;
   }
 }
