@@ -9,7 +9,8 @@ export type Transport = (typeof TRANSPORTS)[number];
  * - oversize: a frame longer than the listener's maximum (discarded up to the next frame boundary)
  * - denied: the sender is outside the listener's `allow` list
  * - connection_limit: a TCP/TLS connection refused because the listener is at maxConnections
- * - bad_frame: an octet count that cannot be a frame (non-digits, zero, absurd length) - the framer resynchronises
+ * - bad_frame: an octet count too long to believe (more than 10 digits, or above the framer's maxOctetCount) - the
+ *   framer resynchronises at the next LF/NUL (digits not followed by a space are an ordinary line, not an octet count)
  * - truncated: bytes left in a connection's buffer when it closed (an unfinished frame)
  * - empty: a frame or datagram with no bytes (or only line terminators)
  * - shutdown: frames refused because the appliance is stopping
