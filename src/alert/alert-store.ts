@@ -29,10 +29,6 @@ export class AlertStore {
     return this.#open.size;
   }
 
-  get resolvedCount(): number {
-    return this.#resolved.size;
-  }
-
   get full(): boolean {
     return this.#open.size >= this.maxOpen;
   }
@@ -76,13 +72,31 @@ export class AlertStore {
     this.#open.get(record.fingerprint);
   }
 
-  /** Moves an open record to the resolved set. The caller has set state and resolvedAt. */
-  resolve(record: IncidentRecord): void {
+  /** Marks an open record resolved at `resolvedAt` (no update pending) and moves it to the resolved ones. */
+  close(record: IncidentRecord, resolvedAt: number): void {
+    record.state = 'resolved';
+    record.resolvedAt = resolvedAt;
+    record.pending = false;
     if (this.#openById.get(record.id) === record) {
       this.#openById.delete(record.id);
       this.#open.delete(record.fingerprint);
     }
     this.#resolved.set(record.id, record);
+  }
+
+  /**
+   * Restores persisted records: resolved ones in resolve order, then open ones oldest first. A duplicate
+   * fingerprint (a hand-edited file) or more open records than the cap (a lowered maxOpenIncidents) closes
+   * the older one, as if it had gone quiet.
+   */
+  restore(records: readonly IncidentRecord[]): void {
+    const resolved = records.filter((r) => r.state === 'resolved').sort((a, b) => a.resolvedAt! - b.resolvedAt!);
+    for (const r of resolved) this.add(r);
+    for (const r of records.filter((x) => x.state === 'open').sort((a, b) => a.lastSeen - b.lastSeen)) {
+      const older = this.openFor(r.fingerprint) ?? (this.full ? this.leastRecentlyUpdated() : undefined);
+      if (older !== undefined) this.close(older, older.lastSeen + older.resolveAfterMs);
+      this.add(r);
+    }
   }
 
   /** Drops resolved incidents older than the retention; returns how many went. */

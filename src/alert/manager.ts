@@ -109,15 +109,8 @@ export class AlertManager {
     if (this.#persistence === null) return { incidents: 0, mutes: 0, problems: [] };
     const loaded = await this.#persistence.load();
     this.stats.stateCorruptFiles += loaded.problems.length;
-    const records = [...(loaded.incidents ?? [])];
-    const resolved = records.filter((r) => r.state === 'resolved').sort((a, b) => a.resolvedAt! - b.resolvedAt!);
-    for (const r of resolved) this.#store.add(r);
-    for (const r of records.filter((x) => x.state === 'open').sort((a, b) => a.lastSeen - b.lastSeen)) {
-      // A duplicate fingerprint (hand-edited file) or more than maxOpenIncidents (lowered cap): close the older.
-      const older = this.#store.openFor(r.fingerprint) ?? (this.#store.full ? this.#store.leastRecentlyUpdated() : undefined);
-      if (older !== undefined) this.#close(older, older.lastSeen + older.resolveAfterMs);
-      this.#store.add(r);
-    }
+    const records = loaded.incidents ?? [];
+    this.#store.restore(records);
     this.#mutes.restore(loaded.mutes ?? []);
     return { incidents: records.length, mutes: loaded.mutes?.length ?? 0, problems: loaded.problems };
   }
@@ -302,17 +295,10 @@ export class AlertManager {
   /** Quiet (or evicted) incident: closed at `resolvedAt`, decided at `now`. */
   #resolve(r: IncidentRecord, resolvedAt: number, now: number): void {
     const decision = decideResolve(r);
-    this.#close(r, resolvedAt);
+    this.#store.close(r, resolvedAt);
     bump(this.stats.resolved, r.rule);
     this.#o.log.debug({ incident: r.id, rule: r.rule, count: r.count }, `incident resolved (${decision})`);
     if (decision === 'resolved') this.#emit('resolved', r, now);
-  }
-
-  #close(r: IncidentRecord, resolvedAt: number): void {
-    r.state = 'resolved';
-    r.resolvedAt = resolvedAt;
-    r.pending = false;
-    this.#store.resolve(r);
   }
 
   #emit(event: IncidentEventType, r: IncidentRecord, at: number): void {
