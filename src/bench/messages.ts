@@ -4,9 +4,7 @@
  * deterministically (seeded PRNG), ahead of the timed runs, so the sender only hands ready Buffers to sockets.
  */
 import { Random } from '../simulate/prng.js';
-
-/** How a message is put on the wire. */
-export type Framing = 'datagram' | 'lf' | 'octet';
+import { frameMessage, type StreamFraming } from '../simulate/stream-transport.js';
 
 export interface MessageMix {
   /** One message per entry, without framing (UDP datagrams). */
@@ -191,24 +189,12 @@ export function buildMessageMix(count = 4096, hostCount = 200, seed = 0x5eed): M
   return { datagrams, kinds, meanBytes: bytes / size };
 }
 
-/** The message with its stream framing: LF-terminated, or RFC 6587 octet counting (`<len> <msg>`). */
-export function frame(message: Buffer, framing: Framing): Buffer {
-  switch (framing) {
-    case 'datagram':
-      return message;
-    case 'lf':
-      return Buffer.concat([message, Buffer.from('\n')]);
-    case 'octet':
-      return Buffer.concat([Buffer.from(`${message.length} `), message]);
-  }
-}
-
 /**
  * The mix as large stream chunks of whole frames (~`chunkBytes` each), for writing `total` messages over TCP
  * with few write() calls. Chunks cycle through the mix; the last one holds the remainder.
  */
-export function buildStreamChunks(mix: MessageMix, framing: Exclude<Framing, 'datagram'>, total: number, chunkBytes = 64 * 1024): { chunks: Buffer[]; messages: number[] } {
-  const framed = mix.datagrams.map((m) => frame(m, framing));
+export function buildStreamChunks(mix: MessageMix, framing: StreamFraming, total: number, chunkBytes = 64 * 1024): { chunks: Buffer[]; messages: number[] } {
+  const framed = mix.datagrams.map((m) => Buffer.concat(frameMessage(m, framing)));
   // One cycle of the mix, cut into chunks of whole frames.
   const cycle: { buf: Buffer; n: number }[] = [];
   let parts: Buffer[] = [];
