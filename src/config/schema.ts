@@ -1,27 +1,21 @@
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { NotifySchema } from './notify-schema.js';
 import { RulesSchema } from './rules-schema.js';
 import { DurationMs, SizeBytes } from './units.js';
+import { SourceAllowlist } from '../ingest/source-allowlist.js';
 import { isValidTimezone } from '../parse/timezone.js';
 import { isCronTimezone } from '../digest/digest-scheduler.js';
 
 const Port = z.number().int().min(0).max(65535);
 const IpAddress = z.string().refine((s) => isIP(s) !== 0, { message: 'must be an IPv4 or IPv6 address literal' });
 
-/** "10.0.0.0/8", "2001:db8::/32", or a single address. Checked with the same BlockList the listener uses. */
+/** "10.0.0.0/8", "2001:db8::/32", or a single address: exactly what the listener's SourceAllowlist compiles. */
 export const Cidr = z.string().refine(
   (s) => {
-    const [addr, bits, extra] = s.split('/');
-    const family = isIP(addr ?? '');
-    if (family === 0 || extra !== undefined) return false;
-    if (bits === undefined) return true;
-    if (!/^\d{1,3}$/.test(bits)) return false;
-    const n = Number(bits);
-    if (n > (family === 4 ? 32 : 128)) return false;
     try {
-      new BlockList().addSubnet(addr!, n, family === 4 ? 'ipv4' : 'ipv6');
+      SourceAllowlist.compile([s]);
       return true;
     } catch {
       return false;
