@@ -20,7 +20,7 @@ import { HttpServer } from './metrics/server.js';
 import { ConsoleNotifier } from './notify/console-notifier.js';
 import type { OutboxStats } from './notify/outbox/types.js';
 import { DeferredNotifier } from './notify/deferred-notifier.js';
-import type { SlackService, SlackServiceDeps } from './notify/slack/slack-service.js';
+import type { SlackService } from './notify/slack/slack-service.js';
 import { WebhookNotifier } from './notify/webhook/webhook-notifier.js';
 import { registerOutboxMetrics, registerSlackCallMetrics } from './metrics/notify-metrics.js';
 import { RateMeter } from './metrics/rate-meter.js';
@@ -82,29 +82,9 @@ export function createApp(initial: Config, deps: AppDeps): App {
   if (config.notify.console) notifiers.push(new ConsoleNotifier({ stream: deps.eventStream ?? process.stdout }));
   const rates = new RateMeter(() => metrics.receivedTotal(), now);
   const calls = config.notify.slack || config.notify.webhook ? registerSlackCallMetrics(deps.registry) : null;
-  // The Slack side reads incidents and mutes through these closures; `alerts` exists by the time they run.
   // Bolt is imported in start(), and only with notify.slack: it costs about 34 MB that a syslog-only Pi keeps.
   const slackSlot = config.notify.slack ? new DeferredNotifier('slack') : null;
   let slack: SlackService | null = null;
-  const slackDeps: SlackServiceDeps = {
-        control: {
-          acknowledge: (id, by) => alerts.acknowledge(id, by),
-          mute: (input) => alerts.mute(input),
-          unmute: (id) => alerts.unmute(id),
-          mutes: () => alerts.mutes(),
-          openIncidents: () => alerts.openIncidents(),
-          incident: (id) => alerts.incident(id),
-          muteFor: (incident) => alerts.muteFor(incident),
-          setRefs: (id, notifier, ref) => alerts.setRefs(id, notifier, ref),
-        },
-        status: { receivedTotal: () => metrics.receivedTotal(), messagesPerSecond: () => rates.perSecond(), ruleNames: () => config.rules.map((r) => r.name) },
-        calls: calls!,
-        stateDir: config.stateDir,
-        onStateWriteError: () => alerts.stats.stateWriteFailures++,
-        onStateCorrupt: () => alerts.stats.stateCorruptFiles++,
-        log: log.child({ component: 'slack' }),
-        now,
-  };
   if (slackSlot) notifiers.push(slackSlot);
   const webhook = config.notify.webhook
     ? new WebhookNotifier({
@@ -179,7 +159,16 @@ export function createApp(initial: Config, deps: AppDeps): App {
       }
       if (config.notify.slack && slackSlot) {
         const { SlackService } = await import('./notify/slack/slack-service.js');
-        slack = new SlackService(config.notify.slack, slackDeps);
+        slack = new SlackService(config.notify.slack, {
+          control: alerts,
+          status: { receivedTotal: () => metrics.receivedTotal(), messagesPerSecond: () => rates.perSecond(), ruleNames: () => config.rules.map((r) => r.name) },
+          calls: calls!,
+          stateDir: config.stateDir,
+          onStateWriteError: () => alerts.stats.stateWriteFailures++,
+          onStateCorrupt: () => alerts.stats.stateCorruptFiles++,
+          log: log.child({ component: 'slack' }),
+          now,
+        });
         slackSlot.attach(slack.notifier);
         outboxes.set(slack.notifier.name, slack.notifier.outbox.stats);
         await slack.start();
