@@ -31,10 +31,6 @@ export class MuteStore {
 
   constructor(private readonly options: MuteStoreOptions) {}
 
-  get size(): number {
-    return this.#mutes.size;
-  }
-
   add(input: MuteInput, now: number): MuteResult {
     const startsAt = input.startsAt ?? now;
     const problems = muteProblems({ ...input, startsAt }, this.options.isKnownField);

@@ -44,11 +44,6 @@ export class StateWriter<T> {
     }
   }
 
-  /** Stops the timer without writing (flush first to keep the changes). */
-  cancel(): void {
-    this.#clearTimer();
-  }
-
   #schedule(): void {
     this.#timer = setTimeout(() => {
       this.#timer = null;

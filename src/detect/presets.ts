@@ -12,7 +12,6 @@ export const PRESET_NAMES = ['sshd-invalid-user', 'sshd-auth-failure'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 export interface RulePreset {
-  readonly type: 'threshold';
   readonly match: {
     readonly appname: readonly string[];
     /** Tried in order; the first that matches wins. Every one captures `ip`; `user` where the line names one. */
@@ -62,14 +61,12 @@ const AUTH_FAILURE: readonly string[] = [
 
 export const PRESETS: Readonly<Record<PresetName, RulePreset>> = {
   'sshd-invalid-user': {
-    type: 'threshold',
     match: { appname: SSHD_APPNAMES, message: [INVALID_USER] },
     groupBy: ['host'],
     windowMs: 60_000,
     threshold: 4,
   },
   'sshd-auth-failure': {
-    type: 'threshold',
     match: { appname: SSHD_APPNAMES, message: AUTH_FAILURE },
     groupBy: ['ip'],
     windowMs: 600_000,

@@ -39,8 +39,6 @@ import { type Ranges, type Sequence, type Term, foldCase, overlaps, parseRegex }
 import { degreeProblem } from './regex-degree.js';
 import { type Fold, alphabet, firstChars, firstOf, large, nodeFirst, show } from './regex-terms.js';
 
-export { MAX_DEGREE } from './regex-degree.js';
-
 export interface RegexAnalysis {
   /** Named capture groups in order. */
   readonly groupNames: readonly string[];
