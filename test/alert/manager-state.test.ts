@@ -7,6 +7,7 @@ import { AlertManager } from '../../src/alert/manager.js';
 import type { Signal } from '../../src/detect/types.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { RecordingNotifier } from '../helpers/recording-notifier.js';
+import { thresholdSignal } from '../helpers/signals.js';
 
 const MIN = 60_000;
 const ALERTING = {
@@ -43,23 +44,8 @@ describe('AlertManager state across restarts', () => {
     return { manager, notifier };
   }
 
-  const signal = (ip: string, s: Partial<Signal> = {}): Signal => ({
-    rule: 'ssh_invalid_user',
-    ruleType: 'threshold',
-    fingerprint: `ssh_invalid_user|${ip}`,
-    key: { ip },
-    at: s.at ?? clock.t,
-    firstAt: s.firstAt ?? s.at ?? clock.t,
-    count: 5,
-    firing: true,
-    threshold: 5,
-    windowMs: MIN,
-    resolveAfterMs: 5 * MIN,
-    fields: { user: 'admin', ip },
-    sample: `Invalid user admin from ${ip}`,
-    channel: '#security',
-    ...s,
-  });
+  const signal = (ip: string, s: Partial<Signal> = {}): Signal =>
+    thresholdSignal(clock.t, { ip }, { fields: { user: 'admin', ip }, sample: `Invalid user admin from ${ip}`, channel: '#security', ...s });
 
   it('restores incidents with refs and acks, and mutes; resolved goes out after the restart', async () => {
     const first = create();

@@ -6,6 +6,7 @@ import { NotifyError } from '../../src/alert/types.js';
 import type { Signal } from '../../src/detect/types.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { RecordingNotifier } from '../helpers/recording-notifier.js';
+import { thresholdSignal } from '../helpers/signals.js';
 
 const ALERTING = {
   updateIntervalMs: 60_000,
@@ -32,23 +33,10 @@ function setup(over: Partial<AlertManagerOptions> = {}) {
     ...over,
   });
   /** A Signal for 203.0.113.5 at the clock's time. */
-  const signal = (s: Partial<Signal> = {}): Signal => ({
-    rule: 'ssh_invalid_user',
-    ruleType: 'threshold',
-    fingerprint: `ssh_invalid_user|${s.key?.ip ?? '203.0.113.5'}`,
-    key: { ip: '203.0.113.5' },
-    at: s.at ?? clock.t,
-    firstAt: s.firstAt ?? s.at ?? clock.t,
-    count: 5,
-    firing: true,
-    threshold: 5,
-    windowMs: MIN,
-    resolveAfterMs: 5 * MIN,
-    fields: { user: 'admin', ip: s.key?.ip ?? '203.0.113.5', host: 'web01', appname: 'sshd' },
-    sample: `sshd: Invalid user admin at ${clock.t}`,
-    channel: null,
-    ...s,
-  });
+  const signal = (s: Partial<Signal> = {}): Signal => {
+    const ip = s.key?.ip ?? '203.0.113.5';
+    return thresholdSignal(clock.t, { ip }, { fields: { user: 'admin', ip, host: 'web01', appname: 'sshd' }, sample: `sshd: Invalid user admin at ${clock.t}`, ...s });
+  };
   /** Advances the clock second by second, ticking like the live timer, for `ms`; `every` ms a signal is handled. */
   const run = (ms: number, every = 0, s: Partial<Signal> = {}): void => {
     for (let elapsed = 1000; elapsed <= ms; elapsed += 1000) {

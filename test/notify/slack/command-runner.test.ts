@@ -12,6 +12,7 @@ import { runSlashCommand, type CommandContext } from '../../../src/notify/slack/
 import { slackDate } from '../../../src/notify/slack/incident-message.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { RecordingNotifier } from '../../helpers/recording-notifier.js';
+import { thresholdSignal } from '../../helpers/signals.js';
 
 const MIN = 60_000;
 const H = 60 * MIN;
@@ -56,23 +57,7 @@ function setup(options: { ids?: string[]; rate?: number | null; received?: numbe
   /** Opens (or feeds) the incident of `rule` for `host`, at the clock's time. */
   const fire = (host: string, rule = 'ssh_invalid_user', extra: Partial<Signal> = {}): string => {
     opening = true;
-    manager.handle({
-      rule,
-      ruleType: 'threshold',
-      fingerprint: `${rule}|${host}`,
-      key: { host },
-      at: extra.at ?? clock.t,
-      firstAt: extra.firstAt ?? extra.at ?? clock.t,
-      count: 5,
-      firing: true,
-      threshold: 5,
-      windowMs: MIN,
-      resolveAfterMs: 5 * MIN,
-      fields: { host },
-      sample: `sshd: Invalid user admin on ${host}`,
-      channel: null,
-      ...extra,
-    });
+    manager.handle(thresholdSignal(clock.t, { host }, { rule, sample: `sshd: Invalid user admin on ${host}`, ...extra }));
     opening = false;
     return manager.openIncidents().find((i) => i.fingerprint === `${rule}|${host}`)!.id;
   };

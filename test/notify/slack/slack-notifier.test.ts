@@ -18,6 +18,7 @@ import { SLACK_NOTIFIER, SlackNotifier, type IncidentSource, type SlackNotifierO
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { fakeChannelId, httpError, okFalse, rateLimited, startFakeSlackApi, type FakeSlackApi } from '../../helpers/fake-slack-api.js';
 import { waitFor } from '../../helpers/wait-for.js';
+import { thresholdSignal } from '../../helpers/signals.js';
 
 const MIN = 60_000;
 const ALERTING = {
@@ -92,23 +93,8 @@ function setup(over: Partial<SlackNotifierOptions> = {}, source?: (manager: Aler
   slack.outbox.start();
   stopAfter.push(() => slack.outbox.stop(0));
 
-  const signal = (host: string, s: Partial<Signal> = {}): Signal => ({
-    rule: 'ssh_invalid_user',
-    ruleType: 'threshold',
-    fingerprint: `ssh_invalid_user|${host}`,
-    key: { host },
-    at: s.at ?? clock.t,
-    firstAt: s.firstAt ?? s.at ?? clock.t,
-    count: 5,
-    firing: true,
-    threshold: 5,
-    windowMs: MIN,
-    resolveAfterMs: 5 * MIN,
-    fields: { host, user: 'admin' },
-    sample: `sshd: Invalid user admin on ${host}`,
-    channel: null,
-    ...s,
-  });
+  const signal = (host: string, s: Partial<Signal> = {}): Signal =>
+    thresholdSignal(clock.t, { host }, { fields: { host, user: 'admin' }, sample: `sshd: Invalid user admin on ${host}`, ...s });
   /** Opens an incident (a `fired` event) and returns its id. */
   const fire = (host: string, s: Partial<Signal> = {}): string => {
     opening = true;
