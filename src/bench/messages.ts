@@ -5,6 +5,7 @@
  */
 import { Random } from '../simulate/prng.js';
 import { frameMessage, type StreamFraming } from '../simulate/stream-transport.js';
+import { MONTHS, two } from '../simulate/timestamps.js';
 
 export interface MessageMix {
   /** One message per entry, without framing (UDP datagrams). */
@@ -14,7 +15,6 @@ export interface MessageMix {
   readonly meanBytes: number;
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const USERS = ['root', 'admin', 'ubuntu', 'pi', 'oracle', 'test', 'git', 'postgres', 'guest', 'user', 'deploy', 'www-data'];
 const PATHS = ['/', '/index.html', '/api/v1/items?page=2', '/login', '/static/app.3f9a1c.js', '/wp-login.php', '/favicon.ico', '/healthz', '/metrics', '/images/logo.png'];
 const AGENTS = [
@@ -43,10 +43,6 @@ class Gen extends Random {
     const zone = this.pick(['Z', '+00:00', '+01:00', '+02:00', '-05:00']);
     return `2026-${two(this.int(1, 12))}-${two(this.int(1, 28))}T${two(this.int(0, 23))}:${two(this.int(0, 59))}:${two(this.int(0, 59))}${frac}${zone}`;
   }
-}
-
-function two(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
 }
 
 type Maker = (g: Gen, host: string) => string;

@@ -4,9 +4,10 @@
  * rsyslog's RFC 5424 template writes it). Also nginx's access-log stamp.
  */
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
 
-function two(n: number): string {
+/** Two digits, zero-padded. */
+export function two(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
