@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { ConfigError } from '../errors.js';
+import { formatEndpoint } from '../ingest/bind-failure.js';
 import { deepFreeze } from './deep-freeze.js';
 import { substituteEnv } from './env-substitution.js';
 import { compileRules } from './rules-schema.js';
@@ -88,7 +89,7 @@ function compileDigest(parsed: ParsedConfig, problems: string[]): Config['digest
 }
 
 function compileListener(l: ParsedListener, index: number, baseDir: string, problems: string[]): ListenerConfig {
-  const name = l.name ?? `${l.protocol}:${l.address.includes(':') ? `[${l.address}]` : l.address}:${l.port}`;
+  const name = l.name ?? `${l.protocol}:${formatEndpoint(l.address, l.port)}`;
   const base = { name, address: l.address, port: l.port, allow: l.allow ?? null };
   if (l.protocol === 'udp') {
     return { protocol: 'udp', ...base, receiveBufferBytes: l.receiveBufferBytes, maxMessageBytes: l.maxMessageBytes };
