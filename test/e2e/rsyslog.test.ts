@@ -9,6 +9,7 @@
  * rsyslogd is required: CI (.ci/run) installs it, so a missing rsyslogd fails this file instead of skipping it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bsdTimestamp } from '../../src/simulate/timestamps.js';
 import { eventually, metricValue, startAppliance, type RunningAppliance } from '../helpers/appliance-process.js';
 import { findRsyslogd, startRsyslogd, type RunningRsyslogd } from '../helpers/rsyslogd.js';
 
@@ -81,16 +82,8 @@ function fired(rule: string, key: Record<string, string>): Event | undefined {
   return events().find((e) => e.event === 'fired' && e.rule === rule && JSON.stringify(e.key) === JSON.stringify(key));
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-/** A BSD timestamp (`Nov  1 09:05:03`) for now, in local time, as rsyslogd reads year-less stamps. */
-function bsdNow(): string {
-  const d = new Date();
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${MONTHS[d.getMonth()]} ${String(d.getDate()).padStart(2, ' ')} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
-}
-
-/** `<PRI>STAMP HOST APP[PID]: TEXT`, as a local program's line reaches rsyslogd. */
-const bsd = (pri: number, host: string, app: string, pid: number, text: string) => `<${pri}>${bsdNow()} ${host} ${app}[${pid}]: ${text}`;
+/** `<PRI>STAMP HOST APP[PID]: TEXT`, stamped now in local time, as a local program's line reaches rsyslogd. */
+const bsd = (pri: number, host: string, app: string, pid: number, text: string) => `<${pri}>${bsdTimestamp(new Date())} ${host} ${app}[${pid}]: ${text}`;
 
 const sshd = (host: string, user: string) => bsd(38, host, 'sshd', 4242, `Invalid user ${user} from 203.0.113.9 port 50022`);
 
