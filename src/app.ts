@@ -145,16 +145,12 @@ export function createApp(initial: Config, deps: AppDeps): App {
     alerts,
     detector,
     async start() {
+      // A corrupt state or outbox file was logged by StateFile as it moved it aside; the alert manager counts its own.
       const loaded = await alerts.load();
-      for (const problem of loaded.problems) log.error({ problem }, 'state file was corrupt and has been moved aside; starting without it');
       log.info({ incidents: loaded.incidents, mutes: loaded.mutes, stateDir: config.stateDir }, 'state loaded');
       alerts.start();
       if (webhook) {
-        const restored = await webhook.outbox.load();
-        if (restored.problem !== null) {
-          alerts.stats.stateCorruptFiles++;
-          log.error({ problem: restored.problem }, 'the webhook outbox file was corrupt and has been moved aside');
-        }
+        if ((await webhook.outbox.load()).problem !== null) alerts.stats.stateCorruptFiles++;
         webhook.outbox.start();
       }
       if (config.notify.slack && slackSlot) {

@@ -116,10 +116,8 @@ export class SlackService {
   /** Loads the outbox, connects (or schedules reconnecting), starts delivering. */
   async start(): Promise<void> {
     const loaded = await this.notifier.outbox.load();
-    if (loaded.problem !== null) {
-      this.#deps.onStateCorrupt?.();
-      this.#log.error({ problem: loaded.problem }, 'the Slack outbox file was corrupt and has been moved aside');
-    }
+    // StateFile has logged a corrupt file when it moved it aside.
+    if (loaded.problem !== null) this.#deps.onStateCorrupt?.();
     if (loaded.items > 0) this.#log.info({ waiting: loaded.items }, 'undelivered Slack events restored from the outbox');
     this.notifier.outbox.start();
     await this.#connect(true);
