@@ -8,14 +8,6 @@ export function median(values: readonly number[]): number {
   return xs.length % 2 === 1 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2;
 }
 
-export function min(values: readonly number[]): number {
-  return values.length === 0 ? Number.NaN : Math.min(...values);
-}
-
-export function max(values: readonly number[]): number {
-  return values.length === 0 ? Number.NaN : Math.max(...values);
-}
-
 /** A Prometheus histogram snapshot: upper bounds (ascending, +Inf last) with cumulative counts. */
 export interface HistogramSnapshot {
   readonly bounds: readonly number[];
