@@ -1,5 +1,5 @@
 /**
- * Plain counters the alert manager keeps for metrics. The lead's metrics module reads them when Prometheus
+ * Plain counters the alert manager keeps for metrics. metrics/detection-metrics.ts reads them when Prometheus
  * scrapes (no label here carries anything but a rule or notifier name from the config).
  */
 

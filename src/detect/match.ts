@@ -1,7 +1,7 @@
 /**
  * A rule's compiled `match:` as a fast pre-filter: set lookups (appname, severity, facility) and host globs run
- * before any regex, nothing is allocated for a message that does not match, and a regex runs on at most
- * MAX_MATCH_CHARS characters of the message.
+ * before any regex, nothing is allocated for a message they reject (one the patterns reject costs at most the
+ * trimmed text, see matchText), and a regex runs on at most MAX_MATCH_CHARS characters of the message.
  */
 import type { CompiledMatch } from '../config/rules-schema.js';
 import type { ReceivedMessage } from '../pipeline/types.js';
@@ -17,9 +17,10 @@ export type Captures = Readonly<Record<string, string | undefined>>;
 export const NO_CAPTURES: Captures = Object.freeze(Object.create(null) as Record<string, string | undefined>);
 
 /**
- * The text patterns run on: the message without leading spaces, cut to MAX_MATCH_CHARS (allocates only
- * when it has to cut). The parser keeps MSG's leading spaces as content (RFC 5424), but rsyslog's RFC 5424
- * templates send the space after "sshd[42]:" too, and a pattern anchored with ^ must still see the text.
+ * The text patterns run on: the message without leading spaces and tabs, cut to MAX_MATCH_CHARS (allocates
+ * only when there is something to cut off). The parser keeps MSG's leading spaces as content (RFC 5424), but
+ * rsyslog's RFC 5424 templates send the space after "sshd[42]:" too, and a pattern anchored with ^ must still
+ * see the text.
  */
 export function matchText(message: ReceivedMessage): string {
   const text = message.syslog.message;

@@ -18,8 +18,9 @@ export function degreeProblem(alternatives: readonly Sequence[], fold: Fold): st
   return chain === null ? null : describeChain(chain);
 }
 
-/** A chain of repetitions, as loop indices (0: the start-position loop of an unanchored pattern). */
+/** A chain of repetitions found too long, for the message. */
 interface Chain {
+  /** The source text of each open-ended repetition in it, in order (the start-position loop left out). */
   readonly loops: readonly string[];
   /** The chain starts at the start-position loop. */
   readonly unanchored: boolean;
