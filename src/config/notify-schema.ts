@@ -3,12 +3,9 @@
  * Mode or HTTP, with buttons and a slash command) and a Slack incoming webhook (no buttons). Secrets come in
  * through ${VAR} substitution (load.ts) and are never logged (log.ts redacts these key names).
  */
-import { isIP } from 'node:net';
 import { z } from 'zod';
-import { DurationMs } from './units.js';
+import { DurationMs, IpAddress, Port } from './units.js';
 
-const Port = z.number().int().min(0).max(65535);
-const IpAddress = z.string().refine((s) => isIP(s) !== 0, { message: 'must be an IPv4 or IPv6 address literal' });
 /** A Slack user (U…/W…) or conversation (C…/G…/D…) ID. */
 const SlackId = z.string().regex(/^[UWCGD][A-Z0-9]{2,30}$/, { message: 'must be a Slack ID such as U0123ABCD or C0123ABCD' });
 

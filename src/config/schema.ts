@@ -1,15 +1,11 @@
-import { isIP } from 'node:net';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { NotifySchema } from './notify-schema.js';
 import { RulesSchema } from './rules-schema.js';
-import { DurationMs, SizeBytes } from './units.js';
+import { DurationMs, IpAddress, Port, SizeBytes } from './units.js';
 import { SourceAllowlist } from '../ingest/source-allowlist.js';
 import { isValidTimezone } from '../parse/timezone.js';
 import { isCronTimezone } from '../digest/digest-scheduler.js';
-
-const Port = z.number().int().min(0).max(65535);
-const IpAddress = z.string().refine((s) => isIP(s) !== 0, { message: 'must be an IPv4 or IPv6 address literal' });
 
 /** "10.0.0.0/8", "2001:db8::/32", or a single address: exactly what the listener's SourceAllowlist compiles. */
 export const Cidr = z.string().refine(

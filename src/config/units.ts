@@ -1,3 +1,5 @@
+/** Value schemas shared by the config sections (schema.ts, notify-schema.ts, rules-schema.ts): durations, sizes, ports, addresses. */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const DURATION_UNITS_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -44,6 +46,12 @@ export const DurationMs = unitSchema('duration', '250ms, 30s, 5m, 1h30m, 1d', pa
 
 /** A size in YAML: a string with units ("8MiB", "64KiB") or a whole number of bytes. */
 export const SizeBytes = unitSchema('size', '1500, 64KiB, 8MiB', parseSizeBytes);
+
+/** A TCP/UDP port; 0 lets the kernel pick one. */
+export const Port = z.number().int().min(0).max(65535);
+
+/** An IPv4 or IPv6 address literal (no host names). */
+export const IpAddress = z.string().refine((s) => isIP(s) !== 0, { message: 'must be an IPv4 or IPv6 address literal' });
 
 /** Milliseconds → the shortest duration text parseDurationMs reads back ("90000" → "1m30s", "0" → "0s"). */
 export function formatDurationMs(ms: number): string {
