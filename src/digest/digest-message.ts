@@ -6,16 +6,13 @@
 import type { types } from '@slack/bolt';
 import { matcherText } from '../notify/slack/command-runner.js';
 import { escapeMrkdwn, printable, truncate } from '../notify/slack/escape.js';
-import { actorText, slackDate, type SlackMessage } from '../notify/slack/incident-message.js';
+import { actorText, MAX_SECTION_CHARS, mrkdwn, slackDate, type SlackMessage } from '../notify/slack/incident-message.js';
 import type { DigestReport } from './digest-report.js';
 
-/** Slack allows 3000 characters in a section's text; stay below it. */
-const MAX_SECTION_CHARS = 2900;
 const MAX_HOST_CHARS = 100;
 
 const num = (n: number): string => n.toLocaleString('en-US');
 const plural = (n: number, one: string, many: string): string => `${num(n)} ${n === 1 ? one : many}`;
-const mrkdwn = (text: string): types.MrkdwnElement => ({ type: 'mrkdwn', text: truncate(text, MAX_SECTION_CHARS), verbatim: true });
 
 /** A host name as inert mrkdwn. */
 export function hostText(host: string): string {

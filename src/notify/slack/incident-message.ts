@@ -25,7 +25,8 @@ const STATUS_LABEL: Readonly<Record<IncidentStatus, string>> = {
 };
 
 const MAX_SAMPLE_CHARS = 400;
-const MAX_SECTION_CHARS = 2900;
+/** Slack allows 3000 characters in a section's text; stay below it. */
+export const MAX_SECTION_CHARS = 2900;
 const MAX_VALUES_SHOWN = 10;
 
 export function incidentStatus(incident: Incident, mute: Mute | null): IncidentStatus {
@@ -50,7 +51,8 @@ export function keyText(key: Readonly<Record<string, string>>): string {
   return parts.length === 0 ? '(all hosts)' : parts.join(' ');
 }
 
-const mrkdwn = (text: string): types.MrkdwnElement => ({ type: 'mrkdwn', text: truncate(text, MAX_SECTION_CHARS), verbatim: true });
+/** A mrkdwn text object (already escaped text), cut to a section's limit; verbatim, so Slack links nothing by itself. */
+export const mrkdwn = (text: string): types.MrkdwnElement => ({ type: 'mrkdwn', text: truncate(text, MAX_SECTION_CHARS), verbatim: true });
 
 export function incidentMessage(incident: Incident, mute: Mute | null): SlackMessage {
   const status = incidentStatus(incident, mute);
