@@ -27,10 +27,7 @@ export function diffHistogram(after: HistogramSnapshot, before: HistogramSnapsho
   };
 }
 
-/**
- * The q-quantile, interpolating linearly within the bucket it falls in (as Prometheus' histogram_quantile does;
- * the first bucket's lower edge is 0). A quantile in the +Inf bucket returns the last finite bound, flagged.
- */
+/** A quantile estimated from a histogram, with the bucket it fell in. */
 export interface QuantileEstimate {
   readonly value: number;
   /** The bucket the quantile fell in: (lower, upper]. */
@@ -39,6 +36,10 @@ export interface QuantileEstimate {
   readonly aboveLastBound: boolean;
 }
 
+/**
+ * The q-quantile, interpolating linearly within the bucket it falls in (as Prometheus' histogram_quantile does;
+ * the first bucket's lower edge is 0). A quantile in the +Inf bucket returns the last finite bound, flagged.
+ */
 export function histogramQuantile(h: HistogramSnapshot, q: number): QuantileEstimate {
   if (h.count <= 0) return { value: Number.NaN, lower: Number.NaN, upper: Number.NaN, aboveLastBound: false };
   const target = q * h.count;
