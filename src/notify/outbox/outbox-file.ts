@@ -74,14 +74,3 @@ export class OutboxFile<P> {
     return this.#writer.flush();
   }
 }
-
-/** How often a notifier's outbox file is rewritten at most while events come and go. */
-const NOTIFIER_OUTBOX_WRITE_INTERVAL_MS = 200;
-
-/** A notifier's outbox file in stateDir, or null without one (replay, tests keep the outbox in memory). */
-export function notifierOutboxFile<P>(
-  o: Omit<OutboxFileOptions<P>, 'stateDir' | 'minWriteIntervalMs' | 'onWriteError'> & { readonly stateDir: string | null; readonly onWriteError?: () => void },
-): OutboxFile<P> | null {
-  if (o.stateDir === null) return null;
-  return new OutboxFile<P>({ ...o, stateDir: o.stateDir, minWriteIntervalMs: NOTIFIER_OUTBOX_WRITE_INTERVAL_MS, onWriteError: o.onWriteError ?? (() => {}) });
-}

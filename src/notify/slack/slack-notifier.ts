@@ -10,8 +10,8 @@ import type { webApi } from '@slack/bolt';
 import type { Incident, IncidentEvent, Mute, Notifier } from '../../alert/types.js';
 import type { Logger } from '../../log.js';
 import { IncidentSchema } from '../../alert/state-schema.js';
-import { Outbox } from '../outbox/outbox.js';
-import { notifierOutboxFile } from '../outbox/outbox-file.js';
+import type { Outbox } from '../outbox/outbox.js';
+import { notifierOutbox } from '../outbox/notifier-outbox.js';
 import { SENT, type OutboxItem, type SendResult } from '../outbox/types.js';
 import { incidentMessage, type SlackMessage } from './incident-message.js';
 import { classifySlackError, MESSAGE_GONE_ERRORS, platformErrorCode, type CallOutcome } from './slack-errors.js';
@@ -68,23 +68,16 @@ export class SlackNotifier implements Notifier {
 
   constructor(options: SlackNotifierOptions) {
     this.#o = options;
-    const file = notifierOutboxFile<SlackPayload>({
-      stateDir: options.stateDir,
+    this.outbox = notifierOutbox<SlackPayload>({
       notifier: SLACK_NOTIFIER,
+      stateDir: options.stateDir,
       payload: PayloadSchema,
-      items: () => this.outbox.items(),
-      log: options.log,
-      now: options.now,
-      onWriteError: options.onStateWriteError,
-    });
-    this.outbox = new Outbox<SlackPayload>({
-      name: SLACK_NOTIFIER,
+      onStateWriteError: options.onStateWriteError,
       maxItems: options.maxEvents,
       laneIntervalMs: options.channelIntervalMs ?? 1000,
       maxBackoffMs: options.maxBackoffMs,
       merge: (queued, next) => ({ event: next.event === 'refresh' ? queued.event : next.event, incident: next.incident }),
       send: (item) => this.#send(item),
-      file,
       log: options.log,
       now: options.now,
     });

@@ -9,8 +9,8 @@ import type { Incident, IncidentEvent, Notifier } from '../../alert/types.js';
 import { IncidentSchema } from '../../alert/state-schema.js';
 import type { WebhookConfig } from '../../config/notify-schema.js';
 import type { Logger } from '../../log.js';
-import { Outbox } from '../outbox/outbox.js';
-import { notifierOutboxFile } from '../outbox/outbox-file.js';
+import type { Outbox } from '../outbox/outbox.js';
+import { notifierOutbox } from '../outbox/notifier-outbox.js';
 import { SENT, type OutboxItem, type SendResult } from '../outbox/types.js';
 import { ACTIONS_BLOCK_ID } from '../slack/action-ids.js';
 import { incidentMessage } from '../slack/incident-message.js';
@@ -43,23 +43,16 @@ export class WebhookNotifier implements Notifier {
 
   constructor(options: WebhookNotifierOptions) {
     this.#o = options;
-    const file = notifierOutboxFile<WebhookPayload>({
-      stateDir: options.stateDir,
+    this.outbox = notifierOutbox<WebhookPayload>({
       notifier: WEBHOOK_NOTIFIER,
+      stateDir: options.stateDir,
       payload: PayloadSchema,
-      items: () => this.outbox.items(),
-      log: options.log,
-      now: options.now,
-      onWriteError: options.onStateWriteError,
-    });
-    this.outbox = new Outbox<WebhookPayload>({
-      name: WEBHOOK_NOTIFIER,
+      onStateWriteError: options.onStateWriteError,
       maxItems: options.config.outbox.maxEvents,
       laneIntervalMs: 1000,
       maxBackoffMs: options.config.outbox.maxBackoff,
       merge: null,
       send: (item) => this.#send(item),
-      file,
       log: options.log,
       now: options.now,
     });
