@@ -2,7 +2,8 @@
  * Check 4 of regex-safety.ts, polynomial backtracking: the longest chain of open-ended repetitions that can split
  * the same text between them, each one more factor of n in the time a pattern takes on an n-character line.
  */
-import { ANY, type Ranges, type Sequence, type Term, intersect, overlaps } from './regex-tree.js';
+import { ANY, type Ranges, intersect, overlaps } from './char-ranges.js';
+import type { Sequence, Term } from './regex-tree.js';
 import { type Fold, alphabet, large, show } from './regex-terms.js';
 
 /** The longest chain of repetitions allowed (the start-position loop of an unanchored pattern included). */

@@ -33,9 +33,11 @@
  * What remains is at worst quadratic (e.g. `.*x` unanchored, `^.*a.*b`), and the text a pattern runs on is capped
  * (MAX_MATCH_CHARS in match.ts; mute matchers: MAX_REGEX_SUBJECT_CHARS), which bounds that cost. The analysis
  * assumes no `m` flag (then `^` anchors only at the start of the text). Check 4 is in regex-degree.ts; what both
- * analyses know about the parts of a pattern (first characters, alphabet, bounds) is in regex-terms.ts.
+ * analyses know about the parts of a pattern (first characters, alphabet, bounds) is in regex-terms.ts; the pattern
+ * is parsed by regex-tree.ts, and its character sets are char-ranges.ts's.
  */
-import { type Ranges, type Sequence, type Term, foldCase, overlaps, parseRegex } from './regex-tree.js';
+import { type Ranges, foldCase, overlaps } from './char-ranges.js';
+import { type Sequence, type Term, parseRegex } from './regex-tree.js';
 import { degreeProblem } from './regex-degree.js';
 import { type Fold, alphabet, firstChars, firstOf, large, nodeFirst, show } from './regex-terms.js';
 

@@ -3,7 +3,8 @@
  * it: the characters a term can start with and consume, which repetitions count as unbounded, and how a term is
  * quoted in a message.
  */
-import { ANY, type Ranges, type RegexNode, type Sequence } from './regex-tree.js';
+import { ANY, type Ranges } from './char-ranges.js';
+import type { RegexNode, Sequence } from './regex-tree.js';
 
 /** Repetition counts above this are treated like unbounded ones. */
 const SMALL_BOUND = 16;

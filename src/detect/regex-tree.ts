@@ -1,16 +1,15 @@
 /**
  * A small parser of JavaScript regular expression source (Annex B syntax, or `u`-flag syntax when asked) into
  * the shape the safety check needs: sequences of quantified terms, groups with their alternatives, and for every
- * character atom the set of characters it can match (as code-unit ranges). Call it only on source that
- * `new RegExp()` accepted with the same flags: it does not report syntax errors.
+ * character atom the set of characters it can match (as code-unit ranges, char-ranges.ts). Call it only on
+ * source that `new RegExp()` accepted with the same flags: it does not report syntax errors.
  *
  * With the `u` flag a character outside the Basic Multilingual Plane is one atom; its set is approximated by the
  * whole surrogate block (0xD800-0xDFFF), and a property escape (`\p{…}`, `\P{…}`) by every character: both are
  * over-approximations, which is the safe direction for an overlap test.
  */
 
-/** Inclusive code-unit ranges [lo, hi, lo, hi, ...]. */
-export type Ranges = readonly number[];
+import { ANY, MAX_UNIT, type Ranges, complement } from './char-ranges.js';
 
 export type RegexNode =
   | { readonly kind: 'chars'; readonly ranges: Ranges }
@@ -36,71 +35,12 @@ export interface RegexTree {
   readonly groupNames: readonly string[];
 }
 
-const MAX_UNIT = 0xffff;
 /** The code units of characters outside the BMP (surrogate pairs): how a `u`-mode astral character is approximated. */
 const SURROGATES: Ranges = [0xd800, 0xdfff];
-export const DIGIT: Ranges = [48, 57];
-export const WORD: Ranges = [48, 57, 65, 90, 95, 95, 97, 122];
-export const SPACE: Ranges = [9, 13, 32, 32, 160, 160, 5760, 5760, 8192, 8202, 8232, 8233, 8239, 8239, 8287, 8287, 12288, 12288, 65279, 65279];
-export const ANY: Ranges = [0, MAX_UNIT];
-
-export function complement(r: Ranges): Ranges {
-  const sorted = normalize(r);
-  const out: number[] = [];
-  let next = 0;
-  for (let i = 0; i < sorted.length; i += 2) {
-    if (sorted[i]! > next) out.push(next, sorted[i]! - 1);
-    next = sorted[i + 1]! + 1;
-  }
-  if (next <= MAX_UNIT) out.push(next, MAX_UNIT);
-  return out;
-}
-
-function normalize(r: Ranges): number[] {
-  const pairs: [number, number][] = [];
-  for (let i = 0; i < r.length; i += 2) pairs.push([r[i]!, r[i + 1]!]);
-  pairs.sort((a, b) => a[0] - b[0]);
-  const out: number[] = [];
-  for (const [lo, hi] of pairs) {
-    const last = out.length - 1;
-    if (last > 0 && lo <= out[last]! + 1) out[last] = Math.max(out[last]!, hi);
-    else out.push(lo, hi);
-  }
-  return out;
-}
-
-export function overlaps(a: Ranges, b: Ranges): boolean {
-  for (let i = 0; i < a.length; i += 2) {
-    for (let j = 0; j < b.length; j += 2) if (a[i]! <= b[j + 1]! && b[j]! <= a[i + 1]!) return true;
-  }
-  return false;
-}
-
-/** The characters in both sets. */
-export function intersect(a: Ranges, b: Ranges): Ranges {
-  const out: number[] = [];
-  for (let i = 0; i < a.length; i += 2) {
-    for (let j = 0; j < b.length; j += 2) {
-      const lo = Math.max(a[i]!, b[j]!);
-      const hi = Math.min(a[i + 1]!, b[j + 1]!);
-      if (lo <= hi) out.push(lo, hi);
-    }
-  }
-  return out;
-}
-
-/** Adds the other case of ASCII letters (what the `i` flag does, near enough for an overlap test). */
-export function foldCase(r: Ranges): Ranges {
-  const out = [...r];
-  for (let i = 0; i < r.length; i += 2) {
-    for (const [from, to] of [[65, 97], [97, 65]] as const) {
-      const lo = Math.max(r[i]!, from);
-      const hi = Math.min(r[i + 1]!, from + 25);
-      if (lo <= hi) out.push(lo - from + to, hi - from + to);
-    }
-  }
-  return out;
-}
+/** What `\d`, `\w` and `\s` match (their negations are the complements). */
+const DIGIT: Ranges = [48, 57];
+const WORD: Ranges = [48, 57, 65, 90, 95, 95, 97, 122];
+const SPACE: Ranges = [9, 13, 32, 32, 160, 160, 5760, 5760, 8192, 8202, 8232, 8233, 8239, 8239, 8287, 8287, 12288, 12288, 65279, 65279];
 
 const CLASS_ESCAPES: Readonly<Record<string, Ranges>> = {
   d: DIGIT, D: complement(DIGIT), w: WORD, W: complement(WORD), s: SPACE, S: complement(SPACE),
