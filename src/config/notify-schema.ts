@@ -29,7 +29,6 @@ const OutboxSchema = z.strictObject({
   /** Longest wait between two attempts after a failure (the backoff doubles from 1 s up to this). */
   maxBackoff: DurationMs.pipe(z.number().min(1000)).default(60_000),
 });
-const OUTBOX_DEFAULT = { maxEvents: 1000, maxBackoff: 60_000 };
 
 const SlackSchema = z
   .strictObject({
@@ -58,7 +57,7 @@ const SlackSchema = z
     allowedUsers: z.array(SlackId).min(1).optional(),
     /** When set, buttons and commands only work in these channels. */
     allowedChannels: z.array(SlackId).min(1).optional(),
-    outbox: OutboxSchema.default(OUTBOX_DEFAULT),
+    outbox: OutboxSchema.prefault({}),
   })
   .superRefine((s, ctx) => {
     if (s.mode === 'socket' && s.appToken === undefined) {
@@ -73,7 +72,7 @@ const WebhookSchema = z.strictObject({
   /** The incoming-webhook URL (https://hooks.slack.com/services/…); treat it as a secret. */
   url: ServiceUrl,
   timeout: DurationMs.pipe(z.number().min(100).max(120_000)).default(10_000),
-  outbox: OutboxSchema.default(OUTBOX_DEFAULT),
+  outbox: OutboxSchema.prefault({}),
 });
 
 export const NotifySchema = z.strictObject({

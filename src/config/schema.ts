@@ -97,7 +97,7 @@ const DigestSchema = z.strictObject({
 
 export const ConfigSchema = z.strictObject({
   listeners: z.array(ListenerSchema).min(1),
-  http: HttpSchema.default({ address: '127.0.0.1', port: 9514 }),
+  http: HttpSchema.prefault({}),
   stateDir: z.string().min(1).default('./state'),
   timezone: z
     .string()
@@ -105,11 +105,9 @@ export const ConfigSchema = z.strictObject({
     .default('UTC'),
   /** Detection rules (rules-schema.ts): threshold and keyword rules, compiled by load.ts. */
   rules: RulesSchema,
-  alerting: AlertingSchema.default({
-    updateInterval: 60_000, maxOpenIncidents: 10_000, resolvedRetention: 7 * 86_400_000, maxMutes: 1000, muteRetention: 7 * 86_400_000, gcSchedule: '*/10 * * * *',
-  }),
+  alerting: AlertingSchema.prefault({}),
   notify: NotifySchema.default({ console: {} }),
-  log: LogSchema.default({ level: 'info' }),
+  log: LogSchema.prefault({}),
   digest: DigestSchema.optional(),
 });
 
