@@ -5,7 +5,7 @@
  * On a 2-core machine one busy neighbour is enough to invalidate the numbers, so the report says so.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { clockTicksPerSecond, readCpuSeconds } from './proc.js';
+import { clockTicksPerSecond, readCpuSeconds, readProcStat } from './proc.js';
 
 export interface ForeignCpuReport {
   readonly wallSeconds: number;
@@ -20,19 +20,6 @@ interface Seen {
   cpu: number;
   first: number;
   command: string;
-}
-
-function statFields(pid: number): { command: string; ppid: number; starttimeTicks: number } | null {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return null;
-  }
-  const open = text.indexOf('(');
-  const close = text.lastIndexOf(')');
-  const rest = text.slice(close + 2).split(' ');
-  return { command: text.slice(open + 1, close), ppid: Number(rest[1]), starttimeTicks: Number(rest[19]) };
 }
 
 function uptimeSeconds(): number {
@@ -91,11 +78,10 @@ export class ForeignCpuMonitor {
       if (own.has(pid)) continue;
       const seen = this.#seen.get(pid);
       if (seen === undefined) {
-        const f = statFields(pid);
+        const f = readProcStat(pid);
         // Kernel threads (children of kthreadd, pid 2) and the benchmark's own helpers (taskset, ...) are not counted.
         if (f === null || pid === 2 || f.ppid === 2 || own.has(f.ppid)) continue;
-        const cpu = readCpuSeconds(pid);
-        if (cpu === null) continue;
+        const cpu = f.cpuSeconds;
         // A process that started after the benchmark counts from zero; one that was already running, from now.
         const startedDuringRun = !initial && f.starttimeTicks / clockTicksPerSecond() >= this.#startUptime;
         this.#seen.set(pid, { cpu, first: startedDuringRun ? 0 : cpu, command: f.command });

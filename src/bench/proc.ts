@@ -147,15 +147,35 @@ export function clockTicksPerSecond(): number {
   return clockTicks;
 }
 
-/** CPU time (user + system, all threads) a process has used so far, in seconds; null when it is gone. */
-export function readCpuSeconds(pid: number): number | null {
+export interface ProcStat {
+  /** The command name (in parentheses in the file; it may contain spaces). */
+  readonly command: string;
+  readonly ppid: number;
+  /** When the process started, in clock ticks since boot. */
+  readonly starttimeTicks: number;
+  /** CPU time (user + system, all threads) used so far, in seconds. */
+  readonly cpuSeconds: number;
+}
+
+/** The fields of /proc/PID/stat the benchmark uses; null when the process is gone. */
+export function readProcStat(pid: number): ProcStat | null {
   const stat = readText(`/proc/${pid}/stat`);
   if (stat === null) return null;
-  // Fields after the parenthesised command name (which may contain spaces): state is field 3, utime 14, stime 15.
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(rest[11]);
-  const stime = Number(rest[12]);
-  return (utime + stime) / clockTicksPerSecond();
+  const open = stat.indexOf('(');
+  const close = stat.lastIndexOf(')');
+  // Fields after the parenthesised command name: state is field 3, ppid 4, utime 14, stime 15, starttime 22.
+  const rest = stat.slice(close + 2).split(' ');
+  return {
+    command: stat.slice(open + 1, close),
+    ppid: Number(rest[1]),
+    starttimeTicks: Number(rest[19]),
+    cpuSeconds: (Number(rest[11]) + Number(rest[12])) / clockTicksPerSecond(),
+  };
+}
+
+/** CPU time (user + system, all threads) a process has used so far, in seconds; null when it is gone. */
+export function readCpuSeconds(pid: number): number | null {
+  return readProcStat(pid)?.cpuSeconds ?? null;
 }
 
 /**
