@@ -15,7 +15,7 @@ const num = (n: number): string => n.toLocaleString('en-US');
 const plural = (n: number, one: string, many: string): string => `${num(n)} ${n === 1 ? one : many}`;
 
 /** A host name as inert mrkdwn. */
-export function hostText(host: string): string {
+function hostText(host: string): string {
   return escapeMrkdwn(truncate(printable(host), MAX_HOST_CHARS));
 }
 

@@ -35,7 +35,7 @@ export interface DigestOptions {
 }
 
 /** The console line for a digest. Times are ISO 8601 (UTC). */
-export function digestRecord(report: DigestReport): Record<string, unknown> {
+function digestRecord(report: DigestReport): Record<string, unknown> {
   return {
     event: 'digest',
     at: iso(report.to),

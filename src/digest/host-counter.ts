@@ -24,7 +24,7 @@ export class HostCounter implements MessageStage {
   #total = 0;
   #other = 0;
 
-  constructor(maxHosts = 10_000) {
+  constructor(maxHosts: number) {
     if (!Number.isInteger(maxHosts) || maxHosts < 1) throw new RangeError(`maxHosts must be a positive integer, got ${maxHosts}`);
     this.maxHosts = maxHosts;
   }

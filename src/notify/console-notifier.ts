@@ -10,12 +10,10 @@ import { NotifyError, type IncidentEvent, type Notifier } from '../alert/types.j
 export interface ConsoleNotifierOptions {
   /** Default: process.stdout. */
   readonly stream?: Writable;
-  /** Default: 'console'. */
-  readonly name?: string;
 }
 
 /** The JSON object written for one event. Times are ISO 8601 (UTC). */
-export function consoleRecord(e: IncidentEvent): Record<string, unknown> {
+function consoleRecord(e: IncidentEvent): Record<string, unknown> {
   const i = e.incident;
   const record: Record<string, unknown> = {
     event: e.event,
@@ -41,7 +39,7 @@ export function consoleRecord(e: IncidentEvent): Record<string, unknown> {
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 export class ConsoleNotifier implements Notifier {
-  readonly name: string;
+  readonly name = 'console';
   readonly #stream: Writable;
   #broken: Error | null = null;
   readonly #onError = (err: Error): void => {
@@ -49,7 +47,6 @@ export class ConsoleNotifier implements Notifier {
   };
 
   constructor(options: ConsoleNotifierOptions = {}) {
-    this.name = options.name ?? 'console';
     this.#stream = options.stream ?? process.stdout;
     // Without a listener an async write error (EPIPE) would be an uncaught exception.
     this.#stream.on('error', this.#onError);
