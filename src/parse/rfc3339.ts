@@ -4,7 +4,7 @@
  * Lenient where senders are: 't'/'z' in lower case, a space instead of 'T' (when allowed), fractions of any
  * length (kept verbatim up to 9 digits), and no offset at all (then the configured zone applies).
  */
-import { DOT, MINUS, PLUS, readDigits } from './char-classes.js';
+import { DOT, MINUS, PLUS, isDigit, readDigits } from './char-classes.js';
 import { civilToMs, isValidCivil } from './civil-time.js';
 import { fractionMs, resolveInZone, resolveWithOffset, zoneOrUtc, type ResolvedTime } from './wall-time.js';
 
@@ -36,7 +36,7 @@ export function parseRfc3339(s: string, pos: number, end: number, zoneName: stri
   let frac = '';
   if (i < end && s.charCodeAt(i) === DOT) {
     const fracStart = ++i;
-    while (i < end && isDigitAt(s, i)) i++;
+    while (i < end && isDigit(s.charCodeAt(i))) i++;
     frac = s.slice(fracStart, Math.min(i, fracStart + MAX_FRACTION_DIGITS));
   }
   const beforeOffset = i;
@@ -65,9 +65,4 @@ export function parseRfc3339(s: string, pos: number, end: number, zoneName: stri
     return { end: i, time: { iso: offset === 0 ? `${s.slice(pos, beforeOffset)}+00:00` : s.slice(pos, i), ms } };
   }
   return { end: i, time: resolveWithOffset(y, mo, d, h, mi, sec, frac, offset) };
-}
-
-function isDigitAt(s: string, i: number): boolean {
-  const c = s.charCodeAt(i);
-  return c >= 0x30 && c <= 0x39;
 }
