@@ -1,4 +1,5 @@
 /** The PRI part: "<" PRIVAL ">", PRIVAL = facility * 8 + severity (RFC 5424 §6.2.1, RFC 3164 §4.1.1). */
+import { GT, LT, isDigit } from './char-classes.js';
 import { FACILITY_NAMES, SEVERITY_NAMES, type FacilityName, type SeverityName } from './types.js';
 
 /** RFC 3164 §4.3.3: a message without a (valid) PRI is treated as user.notice. */
@@ -18,16 +19,16 @@ export function severityOf(pri: number): SeverityName {
  * The PRI then ends at the '>' that follows the digits: see priEnd.
  */
 export function priValue(s: string, pos: number, end: number): number {
-  if (pos >= end || s.charCodeAt(pos) !== 0x3c) return -1;
+  if (pos >= end || s.charCodeAt(pos) !== LT) return -1;
   let v = 0;
   let i = pos + 1;
   for (; i < end && i <= pos + 3; i++) {
     const c = s.charCodeAt(i);
-    if (c === 0x3e) break;
-    if (c < 0x30 || c > 0x39) return -1;
+    if (c === GT) break;
+    if (!isDigit(c)) return -1;
     v = v * 10 + (c - 0x30);
   }
-  if (i === pos + 1 || i >= end || s.charCodeAt(i) !== 0x3e || v > MAX_PRI) return -1;
+  if (i === pos + 1 || i >= end || s.charCodeAt(i) !== GT || v > MAX_PRI) return -1;
   return v;
 }
 
