@@ -25,7 +25,10 @@ export async function* readLines(
       pending = [];
       pendingBytes = 0;
     }
-    if (line.length > maxLineBytes) line = line.subarray(0, maxLineBytes);
+    if (line.length > maxLineBytes) {
+      line = line.subarray(0, maxLineBytes);
+      stats.truncatedLines++;
+    }
     return line.length > 0 && line[line.length - 1] === CR ? line.subarray(0, line.length - 1) : line;
   };
   for await (const chunk of input) {
@@ -46,7 +49,6 @@ export async function* readLines(
       pendingBytes += rest.length;
       if (pendingBytes > maxLineBytes) {
         const line = finish(Buffer.alloc(0));
-        stats.truncatedLines++;
         skipping = true;
         yield line;
       }
