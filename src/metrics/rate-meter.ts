@@ -1,6 +1,7 @@
 /**
- * Messages per second over about the last minute, for `/syslog status`: a ring of (time, total) samples
- * taken every `intervalMs` from a monotonically growing counter. No work on the hot path.
+ * Messages per second over about the last minute, for `/syslog status`: (time, total) samples of a
+ * monotonically growing counter, taken every `intervalMs`; the oldest is dropped once the next one is a whole
+ * window old. No work on the hot path.
  */
 export class RateMeter {
   readonly #samples: { at: number; total: number }[] = [];

@@ -1,6 +1,6 @@
 /**
  * An offline fake of Slack's Web API (plus response_url and incoming-webhook sinks) on 127.0.0.1, port 0.
- * See shared/guides/slack-testing.md, section 2. Point Bolt / WebClient at it with `clientOptions.slackApiUrl: fake.url`.
+ * Point Bolt / WebClient at it with `clientOptions.slackApiUrl: fake.url`.
  *
  * What it understands:
  * - `POST /api/<method>`: form-encoded (what WebClient v8 sends) or JSON bodies. JSON-string fields such as `blocks`

@@ -1,5 +1,5 @@
 /**
- * An offline fake of Slack's Socket Mode WebSocket endpoint (shared/guides/slack-testing.md, section 4).
+ * An offline fake of Slack's Socket Mode WebSocket endpoint.
  *
  * `startFakeSocketMode(api)` listens on 127.0.0.1 (port 0) and makes the fake Web API's apps.connections.open return
  * its ws:// URL, so a Bolt app with `socketMode: true, appToken: 'xapp-…', clientOptions: { slackApiUrl: api.url }`

@@ -1,5 +1,5 @@
 /**
- * Signed requests and Slack-shaped payloads for driving a Bolt HTTPReceiver (shared/guides/slack-testing.md, section 3).
+ * Signed requests and Slack-shaped payloads for driving a Bolt HTTPReceiver.
  * The same payload objects go into Socket Mode envelopes (fake-socket-mode.ts `send('interactive', payload)`).
  */
 import { createHmac } from 'node:crypto';
@@ -76,7 +76,7 @@ export interface BlockActionsOptions {
   triggerId?: string;
 }
 
-/** A Slack `block_actions` payload for a button click on a bot message, shaped like the guide's section 3. */
+/** A Slack `block_actions` payload for a button click on a bot message, shaped like the one Slack sends. */
 export interface BlockActionsPayload {
   type: 'block_actions';
   team: { id: string; domain: string };

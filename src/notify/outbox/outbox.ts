@@ -5,8 +5,8 @@
  * - Pace: at most one send per lane per `laneIntervalMs` (Slack allows about one message per second per channel).
  * - Coalescing: with `merge`, a new event for a key that is already queued (not in flight) is merged into that
  *   item in place, so a burst of updates becomes one call carrying the latest state.
- * - Failure: `retry` keeps the item and waits Retry-After or an exponential backoff (1 s doubling up to
- *   maxBackoffMs), forever: a Slack outage of hours delays alerts but loses none. `drop` (a request that can
+ * - Failure: `retry` keeps the item and waits the longer of Retry-After and an exponential backoff (1 s doubling
+ *   up to maxBackoffMs), forever: a Slack outage of hours delays alerts but loses none. `drop` (a request that can
  *   never succeed, such as invalid_blocks) removes the item and counts it. A full outbox refuses new items and
  *   counts them.
  * - Persistence: every change marks the file dirty (debounced atomic write); stop() flushes it, and load()

@@ -13,8 +13,8 @@ export interface OutboxItem<P> {
 }
 
 /**
- * sent: done, remove it. retry: keep it at the head of its lane and try again after `afterMs` (a 429's
- * Retry-After) or the lane's backoff. drop: it can never succeed (a malformed request): remove and count.
+ * sent: done, remove it. retry: keep it at the head of its lane and try again after the longer of `afterMs` (a
+ * 429's Retry-After) and the lane's backoff. drop: it can never succeed (a malformed request): remove and count.
  */
 export type SendResult =
   | { readonly outcome: 'sent' }
