@@ -88,16 +88,18 @@ const MIKROTIK_LEVELS = new Set(['info', 'warning', 'error', 'critical', 'debug'
  * RouterOS level (info, warning, error, critical, debug), e.g. "system,info,account" or "firewall,info".
  */
 export function isMikrotikTopics(s: string, start: number, stop: number): boolean {
-  if (stop - start < 5 || stop - start > 64 || s.indexOf(',', start) < 0 || s.indexOf(',', start) >= stop) return false;
+  if (stop - start < 5 || stop - start > 64) return false;
   let partStart = start;
+  let parts = 0;
   let hasLevel = false;
   for (let i = start; i <= stop; i++) {
     const c = i < stop ? s.charCodeAt(i) : COMMA;
     if (c === COMMA) {
       if (i === partStart) return false;
       if (!hasLevel && i - partStart <= 8 && MIKROTIK_LEVELS.has(s.slice(partStart, i))) hasLevel = true;
+      parts++;
       partStart = i + 1;
     } else if (!((isAsciiAlpha(c) && c >= 0x61) || isDigit(c) || c === 0x2d)) return false;
   }
-  return hasLevel;
+  return parts >= 2 && hasLevel;
 }

@@ -98,7 +98,8 @@ export function isHostname(s: string, start: number, end: number): boolean {
 /** An IPv4 dotted quad or an IPv6 literal: the only tokens taken for a host at the start of a headerless line. */
 export function isIpLiteral(s: string, start: number, end: number): boolean {
   if (end - start < 2 || end - start > 45) return false;
-  if (s.indexOf(':', start) >= 0 && s.indexOf(':', start) < end) return isHostname(s, start, end);
+  const colon = s.indexOf(':', start);
+  if (colon >= 0 && colon < end) return isHostname(s, start, end);
   let dots = 0;
   let digits = 0;
   for (let i = start; i < end; i++) {
