@@ -12,7 +12,7 @@ import { registerScrapeCollector } from './scrape-collector.js';
 export function registerSlackCallMetrics(registry: Registry): SlackCallObserver {
   const calls = new Counter({
     name: 'syslog_slack_api_calls_total',
-    help: 'Slack Web API calls made for incident messages and webhooks, by method and outcome (ok, rate_limited, http_error, network_error, platform_error, error).',
+    help: 'Slack calls made for incident messages, the digest and webhook posts, by method and outcome (ok, rate_limited, http_error, network_error, platform_error, error).',
     labelNames: ['method', 'outcome'],
     registers: [registry],
   });
