@@ -2,12 +2,8 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { registerOutboxMetrics, registerSlackCallMetrics } from '../../src/metrics/notify-metrics.js';
 import { OutboxStats } from '../../src/notify/outbox/types.js';
+import { metricValue as sample } from '../helpers/appliance-process.js';
 import { FakeClock } from '../helpers/fake-clock.js';
-
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 describe('registerSlackCallMetrics', () => {
   it('counts calls by method and outcome and observes their duration by method', async () => {
