@@ -9,7 +9,7 @@ import { toParseRecord } from '../parse/parse-record.js';
 import { parseSyslog } from '../parse/syslog.js';
 import { isValidTimezone } from '../parse/timezone.js';
 import type { ParseOptions } from '../parse/types.js';
-import type { CliIo } from './io.js';
+import { drained, type CliIo } from './io.js';
 import { readLines } from './line-reader.js';
 import { parseNowOption } from './now-option.js';
 
@@ -60,21 +60,6 @@ function parseArguments(argv: readonly string[]): ArgsResult {
     file = arg;
   }
   return { ok: true, args: { file: file === '-' ? null : file, timezone, nowText } };
-}
-
-/** Resolves when `stream` can take more data (or has failed or closed: the next write reports that). */
-function drained(stream: NodeJS.WritableStream): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      stream.removeListener('drain', done);
-      stream.removeListener('error', done);
-      stream.removeListener('close', done);
-      resolve();
-    };
-    stream.on('drain', done);
-    stream.on('error', done);
-    stream.on('close', done);
-  });
 }
 
 export async function parseCommand(argv: readonly string[], io: CliIo): Promise<number> {

@@ -11,7 +11,7 @@ import { loadConfigFile } from '../config/load.js';
 import { ConfigError } from '../errors.js';
 import { ConsoleNotifier } from '../notify/console-notifier.js';
 import { ReplayEngine, type ReplaySummary } from '../replay/replay-engine.js';
-import type { CliIo } from './io.js';
+import { drained, type CliIo } from './io.js';
 import { readLines } from './line-reader.js';
 import { parseNowOption } from './now-option.js';
 
@@ -78,7 +78,7 @@ export async function replayCommand(argv: readonly string[], io: CliIo): Promise
       if (linesMode) {
         const matches = outcome.matches.map((s) => ({ rule: s.rule, key: s.key, fields: s.fields, count: s.count, firing: s.firing }));
         const ok = io.stdout.write(`${JSON.stringify({ line: outcome.line, at: new Date(outcome.at).toISOString(), protocol: outcome.syslog.protocol, host: outcome.syslog.hostname, appname: outcome.syslog.appname, matches })}\n`);
-        if (!ok) await new Promise((r) => io.stdout.once('drain', r));
+        if (!ok) await drained(io.stdout);
       }
     }
   } catch (err) {
