@@ -7,7 +7,7 @@ import type { IngestListener } from './types.js';
 
 export type ListenerSetDeps = UdpListenerDeps & TcpListenerDeps;
 
-export function createListener(config: ListenerConfig, deps: ListenerSetDeps): UdpListener | TcpListener {
+function createListener(config: ListenerConfig, deps: ListenerSetDeps): UdpListener | TcpListener {
   return config.protocol === 'udp' ? new UdpListener(config, deps) : new TcpListener(config, deps);
 }
 
@@ -57,8 +57,4 @@ export class ListenerSet {
     this.#started = [];
     await Promise.allSettled(started.map((l) => l.stop()));
   }
-}
-
-export function createListeners(configs: readonly ListenerConfig[], deps: ListenerSetDeps): ListenerSet {
-  return new ListenerSet(configs, deps);
 }

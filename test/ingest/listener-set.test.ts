@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import net from 'node:net';
 import { pino } from 'pino';
-import { createListeners } from '../../src/ingest/listener-set.js';
+import { ListenerSet } from '../../src/ingest/listener-set.js';
 import { BindError } from '../../src/errors.js';
 import type { ListenerConfig, StreamListenerConfig, UdpListenerConfig } from '../../src/config/types.js';
 import { RecordingSink } from '../helpers/recording-sink.js';
@@ -39,7 +39,7 @@ function portIsFree(port: number): Promise<boolean> {
 
 describe('ListenerSet', () => {
   it('starts and stops every listener', async () => {
-    const set = createListeners([udp(), tcp()], deps());
+    const set = new ListenerSet([udp(), tcp()], deps());
     await set.start();
     expect(set.listeners.map((l) => l.boundAddress()?.port)).toEqual([expect.any(Number), expect.any(Number)]);
     expect(set.udpEndpoints()).toEqual([{ address: '127.0.0.1', port: set.listeners[0]!.boundAddress()!.port }]);
@@ -49,11 +49,11 @@ describe('ListenerSet', () => {
   });
 
   it('stops the listeners already started when a later one cannot bind, and rejects with its BindError', async () => {
-    const blocker = createListeners([tcp()], deps());
+    const blocker = new ListenerSet([tcp()], deps());
     await blocker.start();
     const taken = blocker.listeners[0]!.boundAddress()!.port;
     const configs: ListenerConfig[] = [tcp(), tcp(taken)];
-    const set = createListeners(configs, deps());
+    const set = new ListenerSet(configs, deps());
     await expect(set.start()).rejects.toBeInstanceOf(BindError);
     const firstPort = set.listeners[0]!.boundAddress();
     expect(firstPort).toBeNull();
