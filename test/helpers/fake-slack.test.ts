@@ -197,7 +197,7 @@ describe('fake Slack API + Bolt 5 HTTPReceiver', () => {
     expect(fake.calls.length).toBe(callsBefore);
   });
 
-  it('content-type with ;charset=utf-8 is a 400 even though the signature is valid (guide section 3)', async () => {
+  it('content-type with ;charset=utf-8 is a 400 even though the signature is valid', async () => {
     const form = slashCommandForm({ text: 'charset', userId: 'U0HUMAN', channelId: 'C0ALERTS', responseUrl: fake.responseUrl('y') });
     const res = await postSigned(eventsUrl, SECRET, form, { contentType: 'application/x-www-form-urlencoded; charset=utf-8' });
     expect(res.status).toBe(400);
