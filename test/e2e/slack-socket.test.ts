@@ -3,16 +3,15 @@
  * Mode server on loopback, button clicks and slash commands arrive as envelopes and must be acked with their
  * envelope_id. Also: start-up with a token Slack rejects, and with Slack unreachable.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { metricValue, startAppliance, type RunningAppliance } from '../helpers/appliance-process.js';
+import { metricValue, runCli, startAppliance, type RunningAppliance } from '../helpers/appliance-process.js';
 import { httpError, okFalse, rateLimited, startFakeSlackApi, type FakeCall, type FakeSlackApi } from '../helpers/fake-slack-api.js';
 import { startFakeSocketMode, type FakeSocketMode } from '../helpers/fake-socket-mode.js';
 import { blockActionsPayload, slashCommandForm } from '../helpers/slack-requests.js';
 import { ALERTS_CHANNEL, buttonIn, callsAbout, HUMAN, sendUdp, sleep, slackYaml, sshBurst, waitUntil } from '../helpers/slack-appliance.js';
-import { runCli } from '../helpers/appliance-process.js';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 describe('Slack in Socket Mode, against the real daemon', () => {
   let fake: FakeSlackApi;
