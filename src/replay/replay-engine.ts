@@ -1,7 +1,8 @@
 /**
  * Runs the configured rules offline over log lines, using each line's own timestamp as its receive time (the
  * previous line's time when a line has none), through the same detector and alert manager as the live daemon.
- * Used by `syslog-sentinel replay`; no sockets, no state files, no wall clock.
+ * Used by `syslog-sentinel replay`; no sockets, no state files, no wall clock. The alert manager is never
+ * started (no timer, no GC job): feed() ticks it at each line's time.
  */
 import type { Logger } from 'pino';
 import { AlertManager } from '../alert/manager.js';
@@ -71,7 +72,6 @@ export class ReplayEngine {
       log: options.log,
       keyFields: () => config.rules.flatMap((r) => r.groupBy),
       now: () => this.#clock,
-      scheduleGc: () => ({ stop: () => undefined }),
     });
     this.#detector = new Detector({
       rules: config.rules,
@@ -80,7 +80,6 @@ export class ReplayEngine {
         this.#alerts.handle(signal);
       },
     });
-    this.#alerts.start({ autoTick: false });
   }
 
   /** Feeds one line (without its LF). */
