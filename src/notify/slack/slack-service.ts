@@ -30,13 +30,14 @@ export interface SlackServiceDeps {
   readonly calls: SlackCallObserver;
   readonly stateDir: string | null;
   /** Counted with the other state files: a failed outbox write, a corrupt outbox file found at start. */
-  readonly onStateWriteError?: () => void;
-  readonly onStateCorrupt?: () => void;
+  readonly onStateWriteError: () => void;
+  readonly onStateCorrupt: () => void;
   readonly log: Logger;
   readonly now: () => number;
-  /** Longest wait between two connection attempts while Slack is unreachable (default 30 s; the wait doubles from 1 s). */
-  readonly reconnectIntervalMs?: number;
 }
+
+/** Longest wait between two connection attempts while Slack is unreachable (the wait doubles from 1 s). */
+const MAX_RECONNECT_WAIT_MS = 30_000;
 
 /** Slack error codes that mean the token itself is wrong: retrying cannot help. */
 const BAD_TOKEN = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive', 'not_allowed_token_type']);
@@ -117,7 +118,7 @@ export class SlackService {
   async start(): Promise<void> {
     const loaded = await this.notifier.outbox.load();
     // StateFile has logged a corrupt file when it moved it aside.
-    if (loaded.problem !== null) this.#deps.onStateCorrupt?.();
+    if (loaded.problem !== null) this.#deps.onStateCorrupt();
     if (loaded.items > 0) this.#log.info({ waiting: loaded.items }, 'undelivered Slack events restored from the outbox');
     this.notifier.outbox.start();
     await this.#connect(true);
@@ -197,7 +198,7 @@ export class SlackService {
       }
       if (this.#stopped) return;
       this.#failures++;
-      const retryInMs = Math.min(this.#deps.reconnectIntervalMs ?? 30_000, 1000 * 2 ** Math.min(this.#failures - 1, 10));
+      const retryInMs = Math.min(MAX_RECONNECT_WAIT_MS, 1000 * 2 ** Math.min(this.#failures - 1, 10));
       const context = { err: (err as Error).message, retryInMs, failures: this.#failures };
       if (firstAttempt || this.#failures === 1) this.#log.warn(context, 'cannot reach Slack; alerts wait in the outbox, retrying');
       else this.#log.debug(context, 'still cannot reach Slack');
