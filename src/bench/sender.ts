@@ -7,11 +7,11 @@
  * - TCP: one connection, ~64 KiB chunks of whole frames (LF or octet counted), written as fast as the socket
  *   accepts them: write() returning false waits for 'drain'.
  */
-import dgram from 'node:dgram';
 import net from 'node:net';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { epochMs } from './clock.js';
+import { connectUdpSocket } from '../simulate/udp-transport.js';
 import { buildMessageMix, buildStreamChunks } from './messages.js';
 import type { SenderReply, SenderRequest, TcpJob, TcpJobResult, UdpJob, UdpJobResult } from './sender-process.js';
 
@@ -24,20 +24,8 @@ function reply(m: SenderReply): void {
   process.send?.(m);
 }
 
-async function connectedUdpSocket(port: number): Promise<dgram.Socket> {
-  const socket = dgram.createSocket({ type: 'udp4', sendBufferSize: 4 * 1024 * 1024 });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('error', reject);
-    socket.connect(port, '127.0.0.1', () => {
-      socket.off('error', reject);
-      resolve();
-    });
-  });
-  return socket;
-}
-
 async function runUdp(job: UdpJob): Promise<UdpJobResult> {
-  const socket = await connectedUdpSocket(job.port);
+  const socket = await connectUdpSocket({ type: 'udp4', sendBufferSize: 4 * 1024 * 1024 }, job.port, '127.0.0.1');
   let sendErrors = 0;
   socket.on('error', () => {
     sendErrors++;

@@ -73,17 +73,23 @@ class UdpTransport implements Transport {
   }
 }
 
-export async function openUdp(target: ResolvedTarget): Promise<Transport> {
-  const socket = dgram.createSocket(target.family === 6 ? 'udp6' : 'udp4');
+/** A UDP socket connected to address:port (also the benchmark's sender); closed again when connecting fails. */
+export async function connectUdpSocket(options: dgram.SocketOptions, port: number, address: string): Promise<dgram.Socket> {
+  const socket = dgram.createSocket(options);
   await new Promise<void>((resolve, reject) => {
-    socket.once('error', (err) => {
+    const fail = (err: Error): void => {
       socket.close();
       reject(err);
-    });
-    socket.connect(target.port, target.address, () => {
-      socket.removeAllListeners('error');
+    };
+    socket.once('error', fail);
+    socket.connect(port, address, () => {
+      socket.off('error', fail);
       resolve();
     });
   });
-  return new UdpTransport(socket);
+  return socket;
+}
+
+export async function openUdp(target: ResolvedTarget): Promise<Transport> {
+  return new UdpTransport(await connectUdpSocket({ type: target.family === 6 ? 'udp6' : 'udp4' }, target.port, target.address));
 }
