@@ -1,6 +1,6 @@
 /** Scoring parsers on the corpus: tallies per file, misses, and stated values that disagree between sources. */
 import { parseSyslog } from '../../src/parse/syslog.js';
-import type { ParseOptions, SyslogMessage } from '../../src/parse/types.js';
+import type { ParseOptions } from '../../src/parse/types.js';
 import { rawInput, type CorpusRecord } from './corpus-records.js';
 import {
   SCORED_FIELDS, dependsOnOption, normalisedExpectation, parseOptionsFor, scoreRecord, type FieldResult, type ParserOutput, type ScoredField,
@@ -28,12 +28,8 @@ export interface ParserScore {
 
 export type Runner = (record: CorpusRecord, opts: ParseOptions) => ParserOutput | null;
 
-export function oursOutput(msg: SyslogMessage): ParserOutput {
-  return msg;
-}
-
 export const PARSERS: ReadonlyArray<{ readonly name: string; readonly run: Runner }> = [
-  { name: 'ours', run: (record, opts) => oursOutput(parseSyslog(rawInput(record), opts)) },
+  { name: 'ours', run: (record, opts) => parseSyslog(rawInput(record), opts) },
   { name: 'syslog-parse', run: (record, opts) => withTz(opts.timezone, () => syslogParseOutput(record.raw)) },
   { name: 'nsyslog-parser', run: (record, opts) => withTz(opts.timezone, () => nsyslogOutput(record.raw)) },
 ];
