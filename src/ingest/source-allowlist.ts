@@ -8,7 +8,8 @@ const MAPPED_PREFIX = '::ffff:';
  * Cheap enough for the per-datagram path.
  */
 export function normalizeRemoteAddress(address: string): string {
-  // Node prints the prefix in lower case; a '.' after it means a dotted IPv4 tail.
+  // Node prints the prefix in lower case (upper case is taken too, for allows()); only a dotted IPv4 tail is
+  // unwrapped: the hex form "::ffff:c000:201" stays as it is.
   if (address.startsWith(MAPPED_PREFIX) || address.startsWith('::FFFF:')) {
     const v4 = address.slice(MAPPED_PREFIX.length);
     if (isIPv4(v4)) return v4;
