@@ -1,24 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable, Writable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/cli/parse-command.js';
-
-class Sink extends Writable {
-  readonly chunks: Buffer[] = [];
-  constructor(private readonly delayMs = 0, highWaterMark?: number) {
-    super(highWaterMark === undefined ? {} : { highWaterMark });
-  }
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
-    this.chunks.push(Buffer.from(chunk));
-    if (this.delayMs > 0) setTimeout(done, this.delayMs);
-    else done();
-  }
-  text(): string {
-    return Buffer.concat(this.chunks).toString('utf8');
-  }
-}
+import { TextSink } from '../helpers/text-sink.js';
 
 interface Run {
   code: number;
@@ -27,10 +13,10 @@ interface Run {
   records: Array<Record<string, unknown>>;
 }
 
-async function run(args: string[], input: Buffer | string | Buffer[] = '', stdout = new Sink()): Promise<Run> {
+async function run(args: string[], input: Buffer | string | Buffer[] = '', stdout = new TextSink()): Promise<Run> {
   const pieces = Array.isArray(input) ? input : [typeof input === 'string' ? Buffer.from(input) : input];
   const stdin = Readable.from(pieces);
-  const stderr = new Sink();
+  const stderr = new TextSink();
   const code = await parseCommand(args, { stdin, stdout, stderr });
   const text = stdout.text();
   const records = text === '' || code !== 0 || args.includes('--help') ? [] : text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -84,7 +70,7 @@ describe('parse command: input and output', () => {
   it('waits for a slow reader (backpressure) and loses nothing', async () => {
     const n = 5000;
     const input = Array.from({ length: n }, (_, i) => `<13>Oct 11 22:14:15 host app: message number ${i} ${'x'.repeat(40)}\n`).join('');
-    const { code, records } = await run([], input, new Sink(1, 1024));
+    const { code, records } = await run([], input, new TextSink(1, 1024));
     expect(code).toBe(0);
     expect(records).toHaveLength(n);
     expect(records[n - 1]?.['message']).toMatch(/^message number 4999 /);
@@ -93,7 +79,7 @@ describe('parse command: input and output', () => {
   it('stops quietly when the reader goes away (EPIPE)', async () => {
     const stdout = new PassThrough();
     const stdin = new PassThrough();
-    const done = parseCommand([], { stdin, stdout, stderr: new Sink() });
+    const done = parseCommand([], { stdin, stdout, stderr: new TextSink() });
     stdin.write('<13>Oct 11 22:14:15 host app: x\n');
     const err = Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
     setImmediate(() => {

@@ -3,25 +3,17 @@
  * before anything is opened, and through the real CLI (main.ts) SIGINT stops a run with the summary printed.
  */
 import { createInterface } from 'node:readline';
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { simulateCommand } from '../../src/cli/simulate-command.js';
 import { eventually, runCli, spawnCli } from '../helpers/appliance-process.js';
+import { TextSink } from '../helpers/text-sink.js';
 import { udpReceiver, type UdpReceiver } from '../simulate/loopback-servers.js';
 
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Sink();
-  const stderr = new Sink();
+  const stdout = new TextSink();
+  const stderr = new TextSink();
   const code = await simulateCommand(args, { stdin: process.stdin, stdout, stderr });
-  return { code, stdout: stdout.text, stderr: stderr.text };
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
 const receivers: UdpReceiver[] = [];

@@ -5,23 +5,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { simulateCommand } from '../../src/cli/simulate-command.js';
 import { parseSyslog } from '../../src/parse/syslog.js';
 import type { SimulationSummary } from '../../src/simulate/simulator.js';
 import { eventually } from '../helpers/appliance-process.js';
 import { ipv6LoopbackAvailable } from '../helpers/ipv6-loopback.js';
+import { TextSink } from '../helpers/text-sink.js';
 import { generateTestCertificates } from '../helpers/tls-certificates.js';
 import { streamReceiver, udpReceiver } from './loopback-servers.js';
-
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 interface Run {
   code: number;
@@ -31,12 +23,12 @@ interface Run {
 }
 
 async function simulate(args: string[], stop?: AbortSignal): Promise<Run> {
-  const stdout = new Sink();
-  const stderr = new Sink();
+  const stdout = new TextSink();
+  const stderr = new TextSink();
   const code = await simulateCommand(args, { stdin: process.stdin, stdout, stderr }, stop);
-  const lines = stdout.text.split('\n').filter((l) => l !== '');
+  const lines = stdout.text().split('\n').filter((l) => l !== '');
   expect(lines.length).toBeLessThanOrEqual(1);
-  return { code, stdout: stdout.text, stderr: stderr.text, summary: lines[0] === undefined ? null : (JSON.parse(lines[0]) as SimulationSummary) };
+  return { code, stdout: stdout.text(), stderr: stderr.text(), summary: lines[0] === undefined ? null : (JSON.parse(lines[0]) as SimulationSummary) };
 }
 
 const closers: (() => Promise<void>)[] = [];
