@@ -35,8 +35,6 @@ export interface SimulationSummary {
 export interface RunContext {
   readonly transport: Transport;
   readonly signal: AbortSignal;
-  /** Wall clock for the line timestamps. Default: the current time. */
-  readonly clock?: () => Date;
 }
 
 export function targetText(options: SimulateOptions): string {
@@ -46,14 +44,13 @@ export function targetText(options: SimulateOptions): string {
 
 export async function runSimulation(options: SimulateOptions, context: RunContext): Promise<SimulationSummary> {
   const { transport, signal } = context;
-  const clock = context.clock ?? (() => new Date());
   const generator = new TrafficGenerator(options);
   const kinds: Record<string, number> = {};
   const formats: Record<LineFormat, number> = { rfc3164: 0, rfc5424: 0 };
 
   const sendBatch = async (count: number, batchSignal: AbortSignal): Promise<boolean> => {
     if (transport.failure !== null) return false;
-    const now = clock();
+    const now = new Date();
     const batch: Buffer[] = [];
     for (let i = 0; i < count; i++) {
       const line = generator.next(now);
