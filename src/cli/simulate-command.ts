@@ -37,9 +37,8 @@ export async function simulateCommand(
   io: CliIo,
   /** Aborted (by main.ts on SIGINT): stop sending, print the summary, exit 0. */
   stop: AbortSignal = new AbortController().signal,
-  randomSeed: number = Math.floor(Math.random() * 2 ** 32),
 ): Promise<number> {
-  const parsed = parseSimulateOptions(argv, randomSeed);
+  const parsed = parseSimulateOptions(argv, Math.floor(Math.random() * 2 ** 32));
   if (!parsed.ok) {
     if (parsed.help) {
       io.stdout.write(USAGE);
