@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Detector } from '../../src/detect/detector.js';
 import { PRESETS } from '../../src/detect/presets.js';
 import { formatAgreement, loadSshdFixture, sshdAgreement } from './sshd-agreement.js';
-import { SignalLog, T0, compileRules, received, sshd } from './received.js';
+import { SignalLog, T0, compileRules, received, receivedAtOwnTime, sshd } from './received.js';
 
 const S = 1000;
 
@@ -75,10 +75,7 @@ describe('preset sshd-invalid-user', () => {
   it('fires on CrowdSec\'s slow brute force only when attempts come fast enough (by the lines\' own times)', () => {
     const lines = loadSshdFixture().filter((r) => r.sequence?.id === 'crowdsec:ssh-slow-bf');
     const { d, log } = detector(invalidUser);
-    for (const r of lines) {
-      const m = received(r.raw, 0, { parseNow: Date.UTC(2024, 11, 31) });
-      d.process(received(r.raw, m.syslog.timestampMs!, { parseNow: Date.UTC(2024, 11, 31) }));
-    }
+    for (const r of lines) d.process(receivedAtOwnTime(r.raw, Date.UTC(2024, 11, 31)));
     expect(log.signals).toHaveLength(22);
     expect(log.firing()).toEqual([]); // two per minute: below 4 in 60 s
     const { d: d2, log: log2 } = detector({ ...invalidUser, window: '10m', threshold: 10 });

@@ -28,6 +28,12 @@ export function received(raw: string, at: number, options: ReceivedOptions = {})
   return { frame, syslog, host: syslog.hostname ?? frame.remoteAddress };
 }
 
+/** A raw line received at its own timestamp (0 when it has none); `parseNow` dates year-less stamps. */
+export function receivedAtOwnTime(raw: string, parseNow: number): ReceivedMessage {
+  const m = received(raw, 0, { parseNow });
+  return { ...m, frame: { ...m.frame, receivedAt: m.syslog.timestampMs ?? 0 } };
+}
+
 /** Rules as they come out of the real loader (validated, compiled, frozen). */
 export function compileRules(rules: readonly unknown[]): readonly CompiledRule[] {
   return validateConfig({ listeners: [{ protocol: 'udp', port: 0 }], rules }).rules;

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Detector } from '../../src/detect/detector.js';
-import { compileRules, received, SignalLog } from './received.js';
+import { compileRules, received, receivedAtOwnTime, SignalLog } from './received.js';
 
 interface Sshd {
   readonly raw: string;
@@ -86,8 +86,7 @@ function scenarios(records: readonly Sshd[]): AgreementRow {
     const detector = new Detector({ rules: compileRules([{ name: 'f', preset: 'sshd-auth-failure' }]), onSignal: log.onSignal });
     const addresses = new Set<string>();
     for (const line of lines) {
-      const m = received(line.raw, 0, { parseNow: PARSE_NOW });
-      detector.process(received(line.raw, m.syslog.timestampMs ?? 0, { parseNow: PARSE_NOW }));
+      detector.process(receivedAtOwnTime(line.raw, PARSE_NOW));
       const ip = log.last?.fields.ip;
       if (ip !== undefined) addresses.add(ip);
     }
