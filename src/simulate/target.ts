@@ -47,7 +47,7 @@ export function isLoopbackAddress(address: string): boolean {
   const v4 = lower.startsWith('::ffff:') ? lower.slice(7) : lower;
   if (isIP(v4) === 4) return v4.startsWith('127.');
   if (isIP(lower) !== 6) return false;
-  return /^(?:0{0,4}:){2,7}0{0,3}1$/.test(lower) || lower === '::1';
+  return /^(?:0{0,4}:){2,7}0{0,3}1$/.test(lower);
 }
 
 function refuse(target: Target): TargetError {
