@@ -9,7 +9,7 @@ export const STATE_VERSION = 1;
 const Ms = z.number().finite();
 const StringMap = z.record(z.string(), z.string());
 
-/** An Incident snapshot (what notifiers get; the Slack outbox persists these). */
+/** An Incident snapshot (what notifiers get; the Slack and webhook outboxes persist these). */
 export const IncidentSchema = z.object({
   id: z.string().min(1),
   fingerprint: z.string().min(1),
