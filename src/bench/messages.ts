@@ -163,24 +163,16 @@ export function buildMessageMix(count = 4096, hostCount = 200, seed = 0x5eed): M
   const size = 2 ** Math.ceil(Math.log2(Math.max(1, count)));
   const g = new Gen(seed);
   const hostList = hosts(g, hostCount);
-  const totalWeight = KINDS.reduce((s, k) => s + k[1], 0);
+  const weighted = KINDS.map(([name, weight, make]) => [weight, { name, make }] as const);
   const datagrams: Buffer[] = [];
   const kinds: Record<string, number> = {};
   let bytes = 0;
   for (let i = 0; i < size; i++) {
-    let w = g.int(0, totalWeight - 1);
-    let kind = KINDS[0]!;
-    for (const k of KINDS) {
-      if (w < k[1]) {
-        kind = k;
-        break;
-      }
-      w -= k[1];
-    }
-    const buf = Buffer.from(kind[2](g, g.pick(hostList)), 'utf8');
+    const kind = g.weighted(weighted);
+    const buf = Buffer.from(kind.make(g, g.pick(hostList)), 'utf8');
     datagrams.push(buf);
     bytes += buf.length;
-    kinds[kind[0]] = (kinds[kind[0]] ?? 0) + 1;
+    kinds[kind.name] = (kinds[kind.name] ?? 0) + 1;
   }
   return { datagrams, kinds, meanBytes: bytes / size };
 }
