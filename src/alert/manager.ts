@@ -44,7 +44,7 @@ export interface AlertManagerOptions {
 export interface LoadReport {
   readonly incidents: number;
   readonly mutes: number;
-  /** Corrupt state files that were moved aside: surface them (log, metric, exit code as the app sees fit). */
+  /** Corrupt state files that were moved aside (StateFile has logged each; the manager counts them). */
   readonly problems: readonly StateProblem[];
 }
 

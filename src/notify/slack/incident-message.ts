@@ -54,7 +54,8 @@ export function keyText(key: Readonly<Record<string, string>>): string {
 /** A mrkdwn text object (already escaped text), cut to a section's limit; verbatim, so Slack links nothing by itself. */
 export const mrkdwn = (text: string): types.MrkdwnElement => ({ type: 'mrkdwn', text: truncate(text, MAX_SECTION_CHARS), verbatim: true });
 
-export function incidentMessage(incident: Incident, mute: Mute | null): SlackMessage {
+/** `buttons: false` for an incoming webhook, which cannot take clicks. */
+export function incidentMessage(incident: Incident, mute: Mute | null, options: { buttons?: boolean } = {}): SlackMessage {
   const status = incidentStatus(incident, mute);
   const key = keyText(incident.key);
   const blocks: types.KnownBlock[] = [
@@ -69,7 +70,7 @@ export function incidentMessage(incident: Incident, mute: Mute | null): SlackMes
   }
   const statusLine = statusText(incident, mute);
   if (statusLine !== '') blocks.push({ type: 'context', elements: [mrkdwn(statusLine)] });
-  const actions = buttons(incident, mute);
+  const actions = options.buttons === false ? [] : buttons(incident, mute);
   if (actions.length > 0) blocks.push({ type: 'actions', block_id: ACTIONS_BLOCK_ID, elements: actions });
   const text = escapeMrkdwn(truncate(printable(`${STATUS_LABEL[status]}: ${incident.rule} ${key}: ${incident.count} ${incident.count === 1 ? 'match' : 'matches'}`), 300));
   return { text, blocks };

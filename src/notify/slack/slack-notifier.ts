@@ -95,11 +95,6 @@ export class SlackNotifier implements Notifier {
     if (incident?.refs[SLACK_NOTIFIER] !== undefined) this.#put('refresh', incident);
   }
 
-  /** Re-renders every message this mute covers (an Unmute brings the buttons back). */
-  refreshAll(incidents: readonly Incident[]): void {
-    for (const i of incidents) this.refresh(i.id);
-  }
-
   #put(event: MessageEvent, incident: Incident): void {
     this.outbox.put(incident.id, incident.channel ?? this.#o.channel, { event, incident });
   }
@@ -133,19 +128,31 @@ export class SlackNotifier implements Notifier {
     method: 'chat.postMessage' | 'chat.update',
     args: Record<string, unknown>,
   ): Promise<{ ok: boolean; result: SendResult; reply?: unknown; code?: string }> {
-    const started = performance.now();
     const client = this.#o.client;
     try {
-      const reply = method === 'chat.update' ? await client.chat.update(args as never) : await client.chat.postMessage(args as never);
-      this.#o.calls.call(method, 'ok', (performance.now() - started) / 1000);
+      const reply = await observedCall<unknown>(this.#o.calls, method, () => (method === 'chat.update' ? client.chat.update(args as never) : client.chat.postMessage(args as never)));
       return { ok: true, result: SENT, reply };
     } catch (err) {
       const failure = classifySlackError(err, this.#o.maxBackoffMs);
-      this.#o.calls.call(method, failure.outcome, (performance.now() - started) / 1000);
-      if (failure.needsAttention) {
+      if (failure.result.outcome === 'drop') {
+        this.#o.log.error({ method, error: failure.detail, channel: args.channel }, 'Slack refused the request as malformed; the event is dropped');
+      } else if (failure.needsAttention) {
         this.#o.log.error({ method, error: failure.detail, channel: args.channel }, 'Slack refused the call: check notify.slack.botToken, the scopes, and that the bot is in the channel (/invite @app)');
       }
       return { ok: false, result: failure.result, code: platformErrorCode(err) };
     }
+  }
+}
+
+/** Runs one Slack API call and records it (method, outcome, seconds) whether it succeeds or throws. */
+export async function observedCall<T>(calls: SlackCallObserver, method: string, call: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    const reply = await call();
+    calls.call(method, 'ok', (performance.now() - started) / 1000);
+    return reply;
+  } catch (err) {
+    calls.call(method, classifySlackError(err, 0).outcome, (performance.now() - started) / 1000);
+    throw err;
   }
 }

@@ -20,9 +20,9 @@ import { refusal, type Actor } from './authorization.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerButtons } from './button-handlers.js';
 import { runSlashCommand } from './command-runner.js';
-import { classifySlackError, platformErrorCode } from './slack-errors.js';
+import { platformErrorCode } from './slack-errors.js';
 import type { SlackMessage } from './incident-message.js';
-import { SlackNotifier, type IncidentSource, type SlackCallObserver } from './slack-notifier.js';
+import { observedCall, SlackNotifier, type IncidentSource, type SlackCallObserver } from './slack-notifier.js';
 
 export interface SlackServiceDeps {
   readonly control: AlertControl & IncidentSource;
@@ -138,14 +138,10 @@ export class SlackService {
    * the client's own retries, no outbox. Rejects with the client's error; the call is counted in the metrics.
    */
   async postDigest(message: SlackMessage): Promise<void> {
-    const started = performance.now();
-    try {
-      await this.#app.client.chat.postMessage({ channel: this.#config.channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
-      this.#deps.calls.call('chat.postMessage', 'ok', (performance.now() - started) / 1000);
-    } catch (err) {
-      this.#deps.calls.call('chat.postMessage', classifySlackError(err, 0).outcome, (performance.now() - started) / 1000);
-      throw err;
-    }
+    const { channel } = this.#config;
+    await observedCall(this.#deps.calls, 'chat.postMessage', () =>
+      this.#app.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false }),
+    );
   }
 
   get connected(): boolean {

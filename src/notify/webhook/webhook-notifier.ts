@@ -2,7 +2,9 @@
  * Slack incoming webhook, for people who cannot create a Slack app: one message per `fired` and one per
  * `resolved` event (a webhook cannot edit a message, so updates are not sent, and there are no buttons).
  * Delivery goes through the same persisted outbox as the app notifier: in order, one post per second,
- * retried on 429 (Retry-After), 5xx and network failures; a malformed payload is dropped and counted.
+ * retried on 429 (Retry-After), 408, 5xx and network failures; 401/403/404/410 (a revoked URL, an archived
+ * channel) are retried slowly, every outbox.maxBackoff, with an error each time; any other 4xx is a
+ * malformed payload: dropped and counted.
  */
 import { z } from 'zod';
 import type { Incident, IncidentEvent, Notifier } from '../../alert/types.js';
@@ -12,7 +14,6 @@ import type { Logger } from '../../log.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { notifierOutbox } from '../outbox/notifier-outbox.js';
 import { SENT, type OutboxItem, type SendResult } from '../outbox/types.js';
-import { ACTIONS_BLOCK_ID } from '../slack/action-ids.js';
 import { incidentMessage } from '../slack/incident-message.js';
 import type { SlackCallObserver } from '../slack/slack-notifier.js';
 
@@ -64,8 +65,8 @@ export class WebhookNotifier implements Notifier {
   }
 
   async #send(item: Readonly<OutboxItem<WebhookPayload>>): Promise<SendResult> {
-    const message = incidentMessage(item.payload.incident, null);
-    const body = JSON.stringify({ text: message.text, blocks: message.blocks.filter((b) => !('block_id' in b && b.block_id === ACTIONS_BLOCK_ID)) });
+    const message = incidentMessage(item.payload.incident, null, { buttons: false });
+    const body = JSON.stringify({ text: message.text, blocks: message.blocks });
     const started = performance.now();
     const seconds = (): number => (performance.now() - started) / 1000;
     let response: Response;

@@ -279,14 +279,14 @@ describe('SlackNotifier', () => {
     expect(textOf(upd!.args.blocks)).not.toContain('incident_ack');
   });
 
-  it('refreshAll() with a mute: every covered message shows the Unmute button', async () => {
+  it('refresh() after a mute: every covered message shows the Unmute button', async () => {
     const { fire, settled, manager, slack, clock } = setup();
     const a = fire('web01');
     const b = fire('web02');
     await settled();
     const result = manager.mute({ matchers: [{ name: 'host', value: 'web0[12]', isRegex: true }], endsAt: clock.t + 3_600_000, createdBy: 'slack:U0HUMAN' });
     expect(result.ok).toBe(true);
-    slack.refreshAll([manager.incident(a)!, manager.incident(b)!]);
+    for (const id of [a, b]) slack.refresh(id);
     await settled();
     const updates = fake.callsOf('chat.update');
     expect(updates).toHaveLength(2);
