@@ -12,7 +12,7 @@ import type { ConfigError } from './errors.js';
 import { Detector } from './detect/detector.js';
 import { ListenerSet } from './ingest/listener-set.js';
 import { UdpListener } from './ingest/udp-listener.js';
-import { UdpKernelDrops } from './ingest/udp-kernel-drops.js';
+import { readUdpKernelDrops } from './ingest/udp-kernel-drops.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { registerDetectionMetrics } from './metrics/detection-metrics.js';
@@ -71,11 +71,10 @@ const OUTBOX_DRAIN_MS = 3000;
 export function createApp(initial: Config, deps: AppDeps): App {
   const log = deps.log;
   let config = initial;
-  const kernelDrops = new UdpKernelDrops();
   const metrics = createMetrics(deps.registry, {
     version: VERSION,
     processMetrics: deps.processMetrics ?? true,
-    udpKernelDrops: () => kernelDrops.read(),
+    udpKernelDrops: () => readUdpKernelDrops(listeners.udpEndpoints()),
   });
   const now = deps.now ?? Date.now;
   const notifiers: Notifier[] = [];
@@ -175,7 +174,6 @@ export function createApp(initial: Config, deps: AppDeps): App {
       for (const listener of listeners.listeners) {
         const bound = listener.boundAddress()!;
         if (listener instanceof UdpListener) {
-          kernelDrops.track(bound.address, bound.port);
           const rcvbuf = listener.receiveBuffer();
           if (rcvbuf) metrics.setUdpReceiveBuffer(listener.name, rcvbuf.usableBytes);
         }

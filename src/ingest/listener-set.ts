@@ -42,7 +42,7 @@ export class ListenerSet {
     return this.#stopping;
   }
 
-  /** The bound UDP sockets, for readUdpKernelDrops / UdpKernelDrops. */
+  /** The bound UDP sockets, for readUdpKernelDrops at each scrape. */
   udpEndpoints(): UdpSocketEndpoint[] {
     const out: UdpSocketEndpoint[] = [];
     for (const l of this.listeners) {

@@ -98,7 +98,7 @@ export class TcpListener implements IngestListener {
         // After bind, server errors are accept() failures (e.g. EMFILE): the server keeps listening.
         server.on('error', (err) => this.#logger.error({ err }, 'accept failed'));
         const bound = server.address() as net.AddressInfo;
-        this.#bound = { address: bound.address, port: bound.port, family: bound.family === 'IPv6' ? 'IPv6' : 'IPv4' };
+        this.#bound = { address: bound.address, port: bound.port };
         this.#server = server;
         this.#state = 'running';
         const idle = this.#config.idleTimeoutMs;

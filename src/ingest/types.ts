@@ -59,7 +59,6 @@ export interface IngestObserver {
 export interface BoundAddress {
   readonly address: string;
   readonly port: number;
-  readonly family: 'IPv4' | 'IPv6';
 }
 
 /** What every listener gets injected. */

@@ -96,34 +96,12 @@ function ipv6Bytes(address: string): number[] | null {
   return bytes;
 }
 
-function readProcText(path: string): string | null {
+/** A small /proc or /sys file as text, or null when it cannot be read (not Linux, sandboxed /proc). */
+export function readProcText(path: string): string | null {
   try {
     return readFileSync(path, 'latin1');
   } catch {
     // Not Linux, or /proc is not mounted / readable here: the metric is simply unavailable.
     return null;
-  }
-}
-
-/** The UDP sockets to watch, added as listeners bind; read() at each scrape. */
-export class UdpKernelDrops {
-  readonly #endpoints = new Map<string, UdpSocketEndpoint>();
-  readonly #options: KernelDropsReaderOptions;
-
-  constructor(options: KernelDropsReaderOptions = {}) {
-    this.#options = options;
-  }
-
-  track(address: string, port: number): void {
-    this.#endpoints.set(`${address}|${port}`, { address, port });
-  }
-
-  untrack(address: string, port: number): void {
-    this.#endpoints.delete(`${address}|${port}`);
-  }
-
-  /** Total kernel drops for the tracked sockets; null when /proc is unreadable. */
-  read(): number | null {
-    return readUdpKernelDrops([...this.#endpoints.values()], this.#options);
   }
 }

@@ -11,17 +11,15 @@ import { bindFailure, formatEndpoint } from './bind-failure.js';
 import { DropReporter } from './drop-reporter.js';
 import { SourceAllowlist, normalizeRemoteAddress } from './source-allowlist.js';
 import { drainSocket } from './udp-drain.js';
-import { readTextFile, tuneReceiveBuffer, type ReceiveBufferReport } from './udp-receive-buffer.js';
-import type { UdpSocketEndpoint } from './udp-kernel-drops.js';
+import { tuneReceiveBuffer, type ReceiveBufferReport } from './udp-receive-buffer.js';
+import { readProcText, type ReadText, type UdpSocketEndpoint } from './udp-kernel-drops.js';
+import { CR, LF, NUL } from '../parse/char-classes.js';
 import type { BoundAddress, FrameSink, IngestListener, IngestObserver, ListenerDeps } from './types.js';
 
-const LF = 0x0a;
-const CR = 0x0d;
-const NUL = 0x00;
 
 export interface UdpListenerDeps extends ListenerDeps {
   /** Reads a small text file, null when unreadable (tests fake /proc/sys/net/core/rmem_max). */
-  readonly readText?: (path: string) => string | null;
+  readonly readText?: ReadText;
   /** Linux reports SO_RCVBUF doubled; defaults to process.platform. */
   readonly platform?: NodeJS.Platform;
   /** stop() drains until no datagram arrived for this long (default 50 ms). */
@@ -44,7 +42,7 @@ export class UdpListener implements IngestListener {
   readonly #logger: Logger;
   readonly #drops: DropReporter;
   readonly #allowlist: SourceAllowlist;
-  readonly #readText: (path: string) => string | null;
+  readonly #readText: ReadText;
   readonly #platform: NodeJS.Platform;
   readonly #drainQuietMs: number;
   readonly #maxDrainMs: number;
@@ -63,7 +61,7 @@ export class UdpListener implements IngestListener {
     this.#logger = deps.logger.child({ listener: config.name, transport: 'udp' });
     this.#drops = new DropReporter({ transport: 'udp', observer: deps.observer, logger: this.#logger });
     this.#allowlist = SourceAllowlist.compile(config.allow);
-    this.#readText = deps.readText ?? readTextFile;
+    this.#readText = deps.readText ?? readProcText;
     this.#platform = deps.platform ?? process.platform;
     this.#drainQuietMs = deps.drainQuietMs ?? DEFAULT_DRAIN_QUIET_MS;
     this.#maxDrainMs = deps.maxDrainMs ?? DEFAULT_MAX_DRAIN_MS;
@@ -91,7 +89,7 @@ export class UdpListener implements IngestListener {
         socket.on('error', this.#onSocketError);
         socket.on('message', this.#onMessage);
         const bound = socket.address();
-        this.#bound = { address: bound.address, port: bound.port, family: bound.family === 'IPv6' ? 'IPv6' : 'IPv4' };
+        this.#bound = { address: bound.address, port: bound.port };
         this.#socket = socket;
         this.#state = 'running';
         this.#receiveBuffer = tuneReceiveBuffer(socket, {
@@ -156,8 +154,6 @@ export class UdpListener implements IngestListener {
 
   // Hot path: one call per datagram, no closures, no logging unless a drop's rate-limited log is due.
   readonly #onMessage = (msg: Buffer, rinfo: dgram.RemoteInfo): void => {
-    const receivedAt = Date.now();
-    const receivedMono = performance.now();
     const remoteAddress = normalizeRemoteAddress(rinfo.address);
     if (!this.#allowlist.allowsAll && !this.#allowlist.allows(remoteAddress)) {
       this.#drops.drop('denied', remoteAddress);
@@ -177,6 +173,8 @@ export class UdpListener implements IngestListener {
       this.#drops.drop('oversize', remoteAddress);
       return;
     }
+    const receivedAt = Date.now();
+    const receivedMono = performance.now();
     this.#observer.received('udp', end);
     // UDP cannot push back: a false from accept() is the sink's to handle (it still took the frame).
     this.#sink.accept({

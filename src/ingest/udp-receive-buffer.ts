@@ -3,8 +3,8 @@
  * doubled (for its bookkeeping) and caps it at net.core.rmem_max, which is the usual reason bursts are dropped.
  */
 import type dgram from 'node:dgram';
-import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
+import type { ReadText } from './udp-kernel-drops.js';
 
 const RMEM_MAX_PATH = '/proc/sys/net/core/rmem_max';
 
@@ -27,7 +27,7 @@ export interface ReceiveBufferOptions {
   readonly endpoint: string;
   readonly platform: NodeJS.Platform;
   /** Reads a small text file, null when unreadable (tests fake /proc/sys/net/core/rmem_max). */
-  readonly readText: (path: string) => string | null;
+  readonly readText: ReadText;
   readonly logger: Logger;
 }
 
@@ -73,13 +73,4 @@ export function tuneReceiveBuffer(socket: dgram.Socket, o: ReceiveBufferOptions)
     }
   }
   return { requestedBytes, reportedBytes, usableBytes, rmemMaxBytes, capped };
-}
-
-export function readTextFile(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    // Not readable here (not Linux, sandboxed /proc): the warning loses its detail, nothing else.
-    return null;
-  }
 }
