@@ -61,6 +61,12 @@ export class AlertManager {
   #tickTimer: NodeJS.Timeout | null = null;
   #gcJob: { stop(): void } | null = null;
   /** Evictions are logged at most every 10 s (with how many since the last log line). */
+  /**
+   * No open incident has anything due before this time (a resolve or a coalesced update), so tick() can
+   * return at once: replay ticks on every line. Kept conservative: it may be earlier than the real next due
+   * time (then a tick scans and finds less to do), never later.
+   */
+  #nextDueAt = -Infinity;
   #evictionLoggedAt = -Infinity;
   #evictedSinceLog = 0;
 
@@ -126,6 +132,7 @@ export class AlertManager {
     if (record !== undefined) {
       mergeSignal(record, signal);
       this.#store.touch(record);
+      this.#expectDue(record);
     } else if (signal.firing) {
       this.#open(signal);
     } else return;
@@ -134,16 +141,22 @@ export class AlertManager {
 
   /** Flushes due coalesced updates and resolves incidents quiet for their resolveAfterMs. */
   tick(now: number): void {
+    if (now < this.#nextDueAt) return;
     let changed = false;
+    let nextDueAt = Infinity;
     for (const r of this.#store.open()) {
       if (now - r.lastSeen >= r.resolveAfterMs) {
         this.#resolve(r, r.lastSeen + r.resolveAfterMs, now);
         changed = true;
-      } else if (r.pending && now - r.lastNotifiedAt >= this.#o.alerting.updateIntervalMs) {
+        continue;
+      }
+      if (r.pending && now - r.lastNotifiedAt >= this.#o.alerting.updateIntervalMs) {
         this.#update(r, now);
         changed = true;
       }
+      nextDueAt = Math.min(nextDueAt, this.#dueAt(r));
     }
+    this.#nextDueAt = nextDueAt;
     if (changed) this.#persistence?.incidentsChanged();
   }
 
@@ -221,7 +234,7 @@ export class AlertManager {
     return { incidents, mutes };
   }
 
-  /** Live mode: a tick every tickIntervalMs (autoTick: false in replay) and the GC job. Timers are unref'd. */
+  /** Live mode: a tick every tickIntervalMs (autoTick: false leaves ticking to the caller) and the GC job. Timers are unref'd. */
   start(options: { autoTick?: boolean } = {}): void {
     if (this.#gcJob !== null) return;
     if (options.autoTick ?? true) {
@@ -274,6 +287,7 @@ export class AlertManager {
     r.suppressed = decision === 'suppressed';
     r.notified = decision === 'fired';
     this.#store.add(r);
+    this.#expectDue(r);
     bump(this.stats.opened, r.rule);
     if (decision === 'suppressed') this.stats.suppressed++;
     this.#o.log.debug({ incident: r.id, rule: r.rule, key: r.key, mute: mute?.id }, `incident ${decision}`);
@@ -299,6 +313,17 @@ export class AlertManager {
     bump(this.stats.resolved, r.rule);
     this.#o.log.debug({ incident: r.id, rule: r.rule, count: r.count }, `incident resolved (${decision})`);
     if (decision === 'resolved') this.#emit('resolved', r, now);
+  }
+
+  /** When tick() next has work for this open incident: its resolve, or its coalesced update if one is pending. */
+  #dueAt(r: IncidentRecord): number {
+    const resolveAt = r.lastSeen + r.resolveAfterMs;
+    return r.pending ? Math.min(resolveAt, r.lastNotifiedAt + this.#o.alerting.updateIntervalMs) : resolveAt;
+  }
+
+  #expectDue(r: IncidentRecord): void {
+    const due = this.#dueAt(r);
+    if (due < this.#nextDueAt) this.#nextDueAt = due;
   }
 
   #emit(event: IncidentEventType, r: IncidentRecord, at: number): void {
