@@ -6,6 +6,7 @@
  */
 import type { CompiledRule } from '../config/rules-schema.js';
 import type { MessageStage, ReceivedMessage } from '../pipeline/types.js';
+import { matchText } from './match.js';
 import { KeywordRule } from './rules/keyword.js';
 import type { RuleRunner } from './rules/rule-runner.js';
 import { ThresholdRule } from './rules/threshold.js';
@@ -34,7 +35,8 @@ export class Detector implements MessageStage {
     const at = message.frame.receivedAt;
     if (at >= this.#nextPurgeAt || at < this.#nextPurgeAt - 2 * PURGE_INTERVAL_MS) this.purgeStale(at);
     const runners = this.#runners;
-    for (let i = 0; i < runners.length; i++) runners[i]!.process(message, at);
+    const text = matchText(message);
+    for (let i = 0; i < runners.length; i++) runners[i]!.process(message, at, text);
   }
 
   /**

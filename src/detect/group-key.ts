@@ -9,7 +9,8 @@ import type { ReceivedMessage } from '../pipeline/types.js';
 import type { GroupKey } from './types.js';
 import type { Captures } from './match.js';
 
-const MAX_PLAIN_VALUE = 128;
+/** Values longer than this are kept as their SHA-256 (in fingerprints and distinct counts): bounds the state an attacker's input can fill. */
+export const MAX_PLAIN_VALUE = 128;
 
 /**
  * One field's value for a line: `host` = the message's hostname or else the sender address, `sourceIp` = the

@@ -48,14 +48,15 @@ export class Matcher {
   }
 
   /** The captures of the first message pattern that matches (NO_CAPTURES without patterns), or null: no match. */
-  match(m: ReceivedMessage): Captures | null {
+  /** `text` is matchText(m) (passed in when the caller already has it). */
+  match(m: ReceivedMessage, text?: string): Captures | null {
     const s = m.syslog;
     if (this.#appnames !== null && (s.appname === null || !this.#appnames.has(s.appname))) return null;
     if (this.#severities !== null && (s.severity === null || !this.#severities.has(s.severity))) return null;
     if (this.#facilities !== null && (s.facility === null || !this.#facilities.has(s.facility))) return null;
     if (this.#hostnames !== null && !this.#hostMatches(m.host)) return null;
     if (this.#message.length === 0 && this.#exclude.length === 0) return NO_CAPTURES;
-    const text = matchText(m);
+    text ??= matchText(m);
     let captures = NO_CAPTURES;
     if (this.#message.length > 0) {
       let hit: RegExpExecArray | null = null;

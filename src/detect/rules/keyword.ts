@@ -43,10 +43,10 @@ export class KeywordRule implements RuleRunner {
     this.#onSignal = onSignal;
   }
 
-  process(m: ReceivedMessage, at: number): void {
-    const filtered = this.#matcher.match(m);
+  process(m: ReceivedMessage, at: number, text: string = matchText(m)): void {
+    const filtered = this.#matcher.match(m, text);
     if (filtered === null) return;
-    let hit = this.#scan.exec(matchText(m));
+    let hit = this.#scan.exec(text);
     if (hit === null) {
       const app = m.syslog.appname;
       if (app === null || (hit = this.#scan.exec(app)) === null) return;

@@ -6,8 +6,11 @@ import type { RuleStats } from '../types.js';
 
 export interface RuleRunner {
   readonly rule: CompiledRule;
-  /** Runs the rule on one message received (or, in replay, stamped) at `at`; emits a Signal on a match. */
-  process(message: ReceivedMessage, at: number): void;
+  /**
+   * Runs the rule on one message received (or, in replay, stamped) at `at`; emits a Signal on a match.
+   * `text` is matchText(message), which the detector computes once for all its rules.
+   */
+  process(message: ReceivedMessage, at: number, text?: string): void;
   /** Drops keys idle past their expiry at `now`. */
   purgeStale(now: number): void;
   stats(): RuleStats;

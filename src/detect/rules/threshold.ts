@@ -6,15 +6,12 @@
  */
 import type { CompiledThresholdRule } from '../../config/rules-schema.js';
 import type { ReceivedMessage } from '../../pipeline/types.js';
-import { GroupKeyer, fieldValue, sha256 } from '../group-key.js';
-import { Matcher } from '../match.js';
+import { GroupKeyer, MAX_PLAIN_VALUE, fieldValue, sha256 } from '../group-key.js';
+import { Matcher, matchText } from '../match.js';
 import { RuleState } from '../rule-state.js';
 import { DistinctWindow, SlidingWindow } from '../sliding-window.js';
 import type { RuleStats, Signal } from '../types.js';
 import { type RuleRunner, fieldsOf, sampleOf } from './rule-runner.js';
-
-/** Distinct values longer than this are kept as their SHA-256 (bounds the state an attacker's input can fill). */
-const MAX_DISTINCT_VALUE = 128;
 
 export class ThresholdRule implements RuleRunner {
   readonly #matcher: Matcher;
@@ -34,8 +31,8 @@ export class ThresholdRule implements RuleRunner {
     this.#onSignal = onSignal;
   }
 
-  process(m: ReceivedMessage, at: number): void {
-    const captures = this.#matcher.match(m);
+  process(m: ReceivedMessage, at: number, text: string = matchText(m)): void {
+    const captures = this.#matcher.match(m, text);
     if (captures === null) return;
     this.#matches++;
     const rule = this.rule;
@@ -43,7 +40,7 @@ export class ThresholdRule implements RuleRunner {
     if (rule.distinct !== null) {
       distinct = fieldValue(rule.distinct, m, captures);
       if (distinct === undefined) return; // this line's pattern does not capture the counted field
-      if (distinct.length > MAX_DISTINCT_VALUE) distinct = sha256(distinct);
+      if (distinct.length > MAX_PLAIN_VALUE) distinct = sha256(distinct);
     }
     const values = this.#keyer.values(m, captures);
     const fingerprint = this.#keyer.fingerprint(values);
