@@ -8,6 +8,7 @@
 import type { Logger } from '../log.js';
 import type { AlertStats, NotifierStats } from './alert-stats.js';
 import { NotifyError, type Incident, type IncidentEvent, type Notifier } from './types.js';
+import { LogThrottle } from '../log-throttle.js';
 
 export interface DeliveryQueueOptions {
   readonly notifiers: readonly Notifier[];
@@ -31,8 +32,7 @@ const DROP_LOG_INTERVAL_MS = 10_000;
 class Lane {
   readonly #events: IncidentEvent[] = [];
   #running: Promise<void> | null = null;
-  #lastDropLog = -Infinity;
-  #dropsSinceLog = 0;
+  readonly #dropLog = new LogThrottle(DROP_LOG_INTERVAL_MS);
 
   constructor(
     readonly notifier: Notifier,
@@ -43,15 +43,12 @@ class Lane {
   push(event: IncidentEvent): void {
     if (this.stats.queued >= this.options.maxQueued) {
       this.stats.dropped++;
-      this.#dropsSinceLog++;
-      const now = this.options.now();
-      if (now - this.#lastDropLog >= DROP_LOG_INTERVAL_MS) {
+      const dropped = this.#dropLog.hit(this.options.now());
+      if (dropped !== null) {
         this.options.log.warn(
-          { notifier: this.notifier.name, dropped: this.#dropsSinceLog, maxQueued: this.options.maxQueued, incident: event.incident.id, event: event.event },
+          { notifier: this.notifier.name, dropped, maxQueued: this.options.maxQueued, incident: event.incident.id, event: event.event },
           'notifier queue full: events dropped',
         );
-        this.#lastDropLog = now;
-        this.#dropsSinceLog = 0;
       }
       return;
     }

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/types.js';
 import type { Signal } from '../detect/types.js';
 import type { Logger } from '../log.js';
+import { LogThrottle } from '../log-throttle.js';
 import { AlertPersistence } from './alert-persistence.js';
 import { AlertStats, bump } from './alert-stats.js';
 import { AlertStore } from './alert-store.js';
@@ -67,8 +68,7 @@ export class AlertManager {
    * time (then a tick scans and finds less to do), never later.
    */
   #nextDueAt = -Infinity;
-  #evictionLoggedAt = -Infinity;
-  #evictedSinceLog = 0;
+  readonly #evictionLog = new LogThrottle();
 
   constructor(options: AlertManagerOptions) {
     this.#o = options;
@@ -272,12 +272,10 @@ export class AlertManager {
       const victim = this.#store.leastRecentlyUpdated();
       if (victim === undefined) break;
       this.stats.evicted++;
-      this.#evictedSinceLog++;
-      if (signal.at - this.#evictionLoggedAt >= 10_000) {
+      const evicted = this.#evictionLog.hit(signal.at);
+      if (evicted !== null) {
         const { maxOpenIncidents } = this.#o.alerting;
-        this.#o.log.warn({ evicted: this.#evictedSinceLog, maxOpenIncidents, rule: victim.rule }, 'too many open incidents: closed the least recently updated early');
-        this.#evictionLoggedAt = signal.at;
-        this.#evictedSinceLog = 0;
+        this.#o.log.warn({ evicted, maxOpenIncidents, rule: victim.rule }, 'too many open incidents: closed the least recently updated early');
       }
       this.#resolve(victim, signal.at, signal.at);
     }

@@ -3,14 +3,10 @@
  * interval per reason (with how many were dropped since), so a flood of bad input cannot flood the log.
  */
 import type { Logger } from 'pino';
+import { LogThrottle } from '../log-throttle.js';
 import type { DropReason, IngestObserver, Transport } from './types.js';
 
 const DEFAULT_LOG_INTERVAL_MS = 10_000;
-
-interface ReasonLog {
-  lastLoggedAt: number;
-  unlogged: number;
-}
 
 export interface DropReporterOptions {
   readonly transport: Transport;
@@ -28,7 +24,7 @@ export class DropReporter {
   readonly #intervalMs: number;
   readonly #now: () => number;
   /** Keyed by DropReason: at most DROP_REASONS.length entries. */
-  readonly #logs = new Map<DropReason, ReasonLog>();
+  readonly #logs = new Map<DropReason, LogThrottle>();
 
   constructor(options: DropReporterOptions) {
     this.#transport = options.transport;
@@ -41,21 +37,18 @@ export class DropReporter {
   /** Count one drop; `remoteAddress` only goes into the (rate-limited) log line, never into a metric label. */
   drop(reason: DropReason, remoteAddress?: string): void {
     this.#observer.dropped(this.#transport, reason);
-    let entry = this.#logs.get(reason);
-    if (entry === undefined) {
-      entry = { lastLoggedAt: Number.NEGATIVE_INFINITY, unlogged: 0 };
-      this.#logs.set(reason, entry);
+    let log = this.#logs.get(reason);
+    if (log === undefined) {
+      log = new LogThrottle(this.#intervalMs);
+      this.#logs.set(reason, log);
     }
-    entry.unlogged++;
-    const now = this.#now();
-    if (now - entry.lastLoggedAt < this.#intervalMs) return;
-    const fields = { reason, dropped: entry.unlogged, remoteAddress };
+    const dropped = log.hit(this.#now());
+    if (dropped === null) return;
+    const fields = { reason, dropped, remoteAddress };
     const msg = `dropped ${describe(reason)}`;
     // Blank lines are common and harmless; everything else means data or senders are being turned away.
     if (reason === 'empty') this.#logger.debug(fields, msg);
     else this.#logger.warn(fields, msg);
-    entry.lastLoggedAt = now;
-    entry.unlogged = 0;
   }
 }
 

@@ -15,6 +15,7 @@
 import type { Logger } from '../../log.js';
 import type { OutboxFile } from './outbox-file.js';
 import { OutboxStats, type OutboxItem, type SendResult } from './types.js';
+import { LogThrottle } from '../../log-throttle.js';
 
 export interface OutboxOptions<P> {
   /** The notifier's name, for logs. */
@@ -52,8 +53,7 @@ export class Outbox<P> {
   #inFlight: OutboxItem<P> | null = null;
   #running = false;
   #timer: NodeJS.Timeout | null = null;
-  #overflowLoggedAt = -Infinity;
-  #overflowSinceLog = 0;
+  readonly #overflowLog = new LogThrottle(OVERFLOW_LOG_INTERVAL_MS);
   #idleWaiters: (() => void)[] = [];
 
   constructor(options: OutboxOptions<P>) {
@@ -221,13 +221,8 @@ export class Outbox<P> {
 
   #overflow(key: string): void {
     this.stats.overflow++;
-    this.#overflowSinceLog++;
-    const now = this.#o.now();
-    if (now - this.#overflowLoggedAt >= OVERFLOW_LOG_INTERVAL_MS) {
-      this.#o.log.warn({ notifier: this.#o.name, dropped: this.#overflowSinceLog, maxItems: this.#o.maxItems, item: key }, 'outbox full: events dropped');
-      this.#overflowLoggedAt = now;
-      this.#overflowSinceLog = 0;
-    }
+    const dropped = this.#overflowLog.hit(this.#o.now());
+    if (dropped !== null) this.#o.log.warn({ notifier: this.#o.name, dropped, maxItems: this.#o.maxItems, item: key }, 'outbox full: events dropped');
   }
 
   #waitIdle(timeoutMs: number): Promise<void> {
