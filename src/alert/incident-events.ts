@@ -25,6 +25,12 @@ export function decideUpdate(r: IncidentRecord, muted: boolean): UpdateDecision 
 
 export const decideResolve = (r: IncidentRecord): ResolveDecision => (r.notified ? 'resolved' : 'silent');
 
+/** When the next decision for an open incident is due: its resolve, or its coalesced update if one is pending. */
+export function nextDecisionAt(r: IncidentRecord, updateIntervalMs: number): number {
+  const resolveAt = r.lastSeen + r.resolveAfterMs;
+  return r.pending ? Math.min(resolveAt, r.lastNotifiedAt + updateIntervalMs) : resolveAt;
+}
+
 /** An event carrying a frozen snapshot of the incident as it is now. */
 export function incidentEvent(event: IncidentEventType, record: IncidentRecord, at: number): IncidentEvent {
   return Object.freeze({ event, incident: toIncident(record), at });

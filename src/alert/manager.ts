@@ -15,7 +15,7 @@ import { AlertStats, bump } from './alert-stats.js';
 import { AlertStore } from './alert-store.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { cronGcScheduler, type GcScheduler } from './gc-scheduler.js';
-import { decideOpen, decideResolve, decideUpdate, incidentEvent } from './incident-events.js';
+import { decideOpen, decideResolve, decideUpdate, incidentEvent, nextDecisionAt } from './incident-events.js';
 import { createRecord, frozenRefs, mergeSignal, toIncident, type IncidentRecord } from './incident-record.js';
 import { MuteStore } from './mute-store.js';
 import type { StateProblem } from './state-file.js';
@@ -154,7 +154,7 @@ export class AlertManager {
         this.#update(r, now);
         changed = true;
       }
-      nextDueAt = Math.min(nextDueAt, this.#dueAt(r));
+      nextDueAt = Math.min(nextDueAt, nextDecisionAt(r, this.#o.alerting.updateIntervalMs));
     }
     this.#nextDueAt = nextDueAt;
     if (changed) this.#persistence?.incidentsChanged();
@@ -313,15 +313,8 @@ export class AlertManager {
     if (decision === 'resolved') this.#emit('resolved', r, now);
   }
 
-  /** When tick() next has work for this open incident: its resolve, or its coalesced update if one is pending. */
-  #dueAt(r: IncidentRecord): number {
-    const resolveAt = r.lastSeen + r.resolveAfterMs;
-    return r.pending ? Math.min(resolveAt, r.lastNotifiedAt + this.#o.alerting.updateIntervalMs) : resolveAt;
-  }
-
   #expectDue(r: IncidentRecord): void {
-    const due = this.#dueAt(r);
-    if (due < this.#nextDueAt) this.#nextDueAt = due;
+    this.#nextDueAt = Math.min(this.#nextDueAt, nextDecisionAt(r, this.#o.alerting.updateIntervalMs));
   }
 
   #emit(event: IncidentEventType, r: IncidentRecord, at: number): void {
