@@ -13,7 +13,7 @@ export type Transport = (typeof TRANSPORTS)[number];
  *   framer resynchronises at the next LF/NUL (digits not followed by a space are an ordinary line, not an octet count)
  * - truncated: bytes left in a connection's buffer when it closed (an unfinished frame)
  * - empty: a frame or datagram with no bytes (or only line terminators)
- * - shutdown: frames refused because the appliance is stopping
+ * - shutdown: kept as a series for frames a stop would refuse; today a stop delivers the frames already read, so it stays 0
  */
 export const DROP_REASONS = ['oversize', 'denied', 'connection_limit', 'bad_frame', 'truncated', 'empty', 'shutdown'] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
