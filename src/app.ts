@@ -10,6 +10,7 @@ import type { Registry } from 'prom-client';
 import type { Config } from './config/types.js';
 import type { ConfigError } from './errors.js';
 import { Detector } from './detect/detector.js';
+import { BaselineStore } from './detect/rules/baseline-store.js';
 import { ListenerSet } from './ingest/listener-set.js';
 import { UdpListener } from './ingest/udp-listener.js';
 import { readUdpKernelDrops } from './ingest/udp-kernel-drops.js';
@@ -108,6 +109,14 @@ export function createApp(initial: Config, deps: AppDeps): App {
     now,
   });
   const detector = new Detector({ rules: config.rules, onSignal: (signal) => alerts.handle(signal) });
+  const baselines = new BaselineStore({
+    stateDir: config.stateDir,
+    rules: () => detector.baselines(),
+    log: log.child({ component: 'baseline' }),
+    now,
+    onWriteError: () => alerts.stats.stateWriteFailures++,
+    onCorrupt: () => alerts.stats.stateCorruptFiles++,
+  });
   registerDetectionMetrics(deps.registry, {
     rules: () => detector.stats(),
     alerts: alerts.stats,
@@ -148,6 +157,7 @@ export function createApp(initial: Config, deps: AppDeps): App {
       const loaded = await alerts.load();
       log.info({ incidents: loaded.incidents, mutes: loaded.mutes, stateDir: config.stateDir }, 'state loaded');
       alerts.start();
+      await baselines.start();
       if (webhook) {
         if ((await webhook.outbox.load()).problem !== null) alerts.stats.stateCorruptFiles++;
         webhook.outbox.start();
@@ -192,6 +202,7 @@ export function createApp(initial: Config, deps: AppDeps): App {
         await listeners.stop();
         await digest?.stop(OUTBOX_DRAIN_MS);
         await alerts.stop();
+        await baselines.stop();
         rates.stop();
         await Promise.all([slack?.stop(OUTBOX_DRAIN_MS), webhook?.outbox.stop(OUTBOX_DRAIN_MS)]);
         await http.stop();

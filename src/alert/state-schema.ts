@@ -14,7 +14,7 @@ export const IncidentSchema = z.object({
   id: z.string().min(1),
   fingerprint: z.string().min(1),
   rule: z.string().min(1),
-  ruleType: z.enum(['threshold', 'keyword']),
+  ruleType: z.enum(['threshold', 'keyword', 'baseline']),
   key: StringMap,
   state: z.enum(['open', 'resolved']),
   count: z.number().int().nonnegative(),

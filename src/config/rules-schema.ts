@@ -2,7 +2,9 @@
  * The `rules:` section: the zod schema of one rule (strict, discriminated on `type`; `preset` implies
  * `type: threshold`) and the compile step that merges presets, builds every regex once, checks it for
  * catastrophic backtracking and checks that groupBy/distinct name fields the rule can produce.
+ * A baseline rule's own options are in baseline-schema.ts.
  */
+import { BASELINE_OPTIONS, compileBaselineSettings, type BaselineSettings } from './baseline-schema.js';
 import { SlackChannel } from './notify-schema.js';
 import { z } from 'zod';
 import { FACILITY_NAMES, SEVERITY_NAMES, type FacilityName, type SeverityName } from '../parse/types.js';
@@ -78,16 +80,22 @@ const KeywordRuleSchema = z
     eachPattern(r.patterns, ['patterns'], (source, path) => reportPattern(source, r.ignoreCase ? 'i' : '', path, ctx, true));
   });
 
+const BaselineRuleSchema = z.strictObject({
+  type: z.literal('baseline'),
+  ...common,
+  ...BASELINE_OPTIONS,
+});
+
 /** One entry of `rules:`. A rule with a `preset` and no `type` is a threshold rule. */
 export const RuleSchema = z.preprocess(
   (v) => (isRecord(v) && v.type === undefined && v.preset !== undefined ? { type: 'threshold', ...v } : v),
-  z.discriminatedUnion('type', [ThresholdRuleSchema, KeywordRuleSchema], {
-    message: 'must be "threshold" or "keyword" (or leave type out and give a preset)',
+  z.discriminatedUnion('type', [ThresholdRuleSchema, KeywordRuleSchema, BaselineRuleSchema], {
+    message: 'must be "threshold", "keyword" or "baseline" (or leave type out and give a preset)',
   }),
 );
 
 export const RulesSchema = z.array(RuleSchema).default([]);
-export type ParsedRule = z.output<typeof ThresholdRuleSchema> | z.output<typeof KeywordRuleSchema>;
+export type ParsedRule = z.output<typeof ThresholdRuleSchema> | z.output<typeof KeywordRuleSchema> | z.output<typeof BaselineRuleSchema>;
 
 export interface CompiledMatch {
   readonly appnames: readonly string[] | null;
@@ -133,7 +141,12 @@ export interface CompiledKeywordRule extends CompiledRuleBase {
   readonly scan: RegExp;
 }
 
-export type CompiledRule = CompiledThresholdRule | CompiledKeywordRule;
+/** Per key, the matches of each `interval` against mean + sigma·σ of the earlier intervals (EWMA/EWMV). */
+export interface CompiledBaselineRule extends CompiledRuleBase, BaselineSettings {
+  readonly type: 'baseline';
+}
+
+export type CompiledRule = CompiledThresholdRule | CompiledKeywordRule | CompiledBaselineRule;
 
 /** Compiles validated rules; problems are pushed with their path (`rules.0.groupBy: ...`). */
 export function compileRules(parsed: readonly ParsedRule[], problems: string[]): CompiledRule[] {
@@ -144,7 +157,12 @@ export function compileRules(parsed: readonly ParsedRule[], problems: string[]):
     const prev = seen.get(rule.name);
     if (prev !== undefined) problems.push(`${path}.name: "${rule.name}" is already used by rules.${prev}`);
     else seen.set(rule.name, i);
-    const compiled = rule.type === 'threshold' ? compileThreshold(rule, path, problems) : compileKeyword(rule, path, problems);
+    const compiled =
+      rule.type === 'threshold'
+        ? compileThreshold(rule, path, problems)
+        : rule.type === 'keyword'
+          ? compileKeyword(rule, path, problems)
+          : compileBaseline(rule, path, problems);
     if (compiled !== null) out.push(compiled);
   });
   return out;
@@ -152,6 +170,7 @@ export function compileRules(parsed: readonly ParsedRule[], problems: string[]):
 
 type ThresholdInput = z.output<typeof ThresholdRuleSchema>;
 type KeywordInput = z.output<typeof KeywordRuleSchema>;
+type BaselineInput = z.output<typeof BaselineRuleSchema>;
 type OneOrList<T> = T | readonly T[];
 /** A `match:` as the schema outputs it, or a preset's merged under it. */
 interface MatchInput {
@@ -204,6 +223,17 @@ function compileKeyword(rule: KeywordInput, path: string, problems: string[]): C
   const resolveAfterMs = rule.resolveAfter ?? 600_000;
   const definition = { type: rule.type, match: canonicalMatch(match), groupBy, keywords, patterns, ignoreCase, resolveAfterMs };
   return { ...base(rule, null, match, groupBy, captures, resolveAfterMs, definition), type: 'keyword', keywords, patterns, ignoreCase, scan };
+}
+
+function compileBaseline(rule: BaselineInput, path: string, problems: string[]): CompiledBaselineRule | null {
+  const before = problems.length;
+  const { match, captures } = compileMatch(rule.match ?? {});
+  const groupBy = toList(rule.groupBy) ?? ['host'];
+  checkFields(groupBy, captures, `${path}.groupBy`, problems);
+  const settings = compileBaselineSettings(rule, path, problems);
+  if (problems.length > before || settings === null) return null;
+  const definition = { type: rule.type, match: canonicalMatch(match), groupBy, ...settings };
+  return { ...base(rule, null, match, groupBy, captures, settings.resolveAfterMs, definition), ...settings, type: 'baseline' };
 }
 
 function base(

@@ -7,6 +7,7 @@
 import type { CompiledRule } from '../config/rules-schema.js';
 import type { MessageStage, ReceivedMessage } from '../pipeline/types.js';
 import { matchText } from './match.js';
+import { BaselineRule } from './rules/baseline.js';
 import { KeywordRule } from './rules/keyword.js';
 import type { RuleRunner } from './rules/rule-runner.js';
 import { ThresholdRule } from './rules/threshold.js';
@@ -63,7 +64,13 @@ export class Detector implements MessageStage {
     return this.#runners.map((r) => r.stats());
   }
 
+  /** The baseline rules running now (their learned state is saved in stateDir: baseline-store.ts). */
+  baselines(): BaselineRule[] {
+    return this.#runners.filter((r): r is BaselineRule => r instanceof BaselineRule);
+  }
+
   #runnerFor(rule: CompiledRule): RuleRunner {
-    return rule.type === 'threshold' ? new ThresholdRule(rule, this.#onSignal) : new KeywordRule(rule, this.#onSignal);
+    if (rule.type === 'threshold') return new ThresholdRule(rule, this.#onSignal);
+    return rule.type === 'keyword' ? new KeywordRule(rule, this.#onSignal) : new BaselineRule(rule, this.#onSignal);
   }
 }
