@@ -18,6 +18,8 @@ import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { registerDetectionMetrics } from './metrics/detection-metrics.js';
 import { HttpServer } from './metrics/server.js';
+import { ApiRoutes } from './api/routes.js';
+import { registerApiMetrics } from './metrics/api-metrics.js';
 import { ConsoleNotifier } from './notify/console-notifier.js';
 import type { OutboxStats } from './notify/outbox/types.js';
 import { DeferredNotifier } from './notify/deferred-notifier.js';
@@ -144,7 +146,16 @@ export function createApp(initial: Config, deps: AppDeps): App {
   const pipeline = new Pipeline({ timezone: config.timezone, metrics, log: log.child({ component: 'pipeline' }), stages: hostCounter ? [hostCounter, detector] : [detector] });
   const listeners = new ListenerSet(config.listeners, { sink: pipeline, observer: metrics.ingest, logger: log.child({ component: 'ingest' }) });
   let ready = false;
-  const http = new HttpServer({ ...config.http, registry: deps.registry, isReady: () => ready, log: log.child({ component: 'http' }) });
+  const api = new ApiRoutes({
+    api: config.http.api,
+    address: config.http.address,
+    ingest: { sink: pipeline, observer: metrics.ingest },
+    config: () => config,
+    observer: config.http.api.ingest || config.http.api.detect ? registerApiMetrics(deps.registry) : { request() {}, entries() {} },
+    log: log.child({ component: 'api' }),
+    now,
+  });
+  const http = new HttpServer({ ...config.http, registry: deps.registry, isReady: () => ready, log: log.child({ component: 'http' }), routes: api.handle });
   let httpAddress: AddressInfo | null = null;
   let stopping: Promise<void> | null = null;
 

@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
+import { ApiSchema } from './api-schema.js';
 import { NotifySchema } from './notify-schema.js';
 import { RulesSchema } from './rules-schema.js';
 import { DurationMs, IpAddress, Port, SizeBytes } from './units.js';
@@ -63,6 +64,7 @@ export const ListenerSchema = z.discriminatedUnion('protocol', [UdpListener, Tcp
 const HttpSchema = z.strictObject({
   address: IpAddress.default('127.0.0.1'),
   port: Port.default(9514),
+  api: ApiSchema.prefault({}),
 });
 
 const LogSchema = z.strictObject({

@@ -1,4 +1,5 @@
 /** The compiled configuration: validated, defaults filled, durations in ms, files read, deep-frozen. */
+import type { ApiConfig } from './api-schema.js';
 import type { CompiledRule } from './rules-schema.js';
 import type { ParsedConfig } from './schema.js';
 import type { DigestConfig } from '../digest/digest.js';
@@ -37,7 +38,7 @@ export type ListenerConfig = UdpListenerConfig | StreamListenerConfig;
 
 export interface Config {
   readonly listeners: readonly ListenerConfig[];
-  readonly http: { readonly address: string; readonly port: number };
+  readonly http: { readonly address: string; readonly port: number; readonly api: ApiConfig };
   readonly stateDir: string;
   readonly timezone: string;
   /** Compiled detection rules: presets merged, regexes built, durations in ms. */

@@ -1,7 +1,8 @@
 /** Values that cross the ingest boundary. Listeners produce RawFrames; nothing downstream mutates them. */
 import type { Logger } from 'pino';
 
-export const TRANSPORTS = ['udp', 'tcp', 'tls'] as const;
+/** 'http': lines posted to the HTTP API (POST /api/v1/logs), fed to the same pipeline as a listener's frames. */
+export const TRANSPORTS = ['udp', 'tcp', 'tls', 'http'] as const;
 export type Transport = (typeof TRANSPORTS)[number];
 
 /**

@@ -11,7 +11,11 @@ export interface HttpServerOptions {
   /** Whether every listener is bound and the pipeline runs; /readyz answers 503 until then. */
   readonly isReady: () => boolean;
   readonly log: Logger;
+  /** Further routes (the HTTP API), asked first: true = answered there; false = handled here as before. */
+  readonly routes?: RouteHook;
 }
+
+export type RouteHook = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
 
 /** /metrics (Prometheus text format), /healthz (the process answers), /readyz (listeners bound). */
 export class HttpServer {
@@ -27,7 +31,8 @@ export class HttpServer {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (this.#options.routes && (await this.#guard(path, res, () => this.#options.routes!(req, res, path)))) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
       return;
@@ -48,6 +53,18 @@ export class HttpServer {
       this.#options.log.error({ err, path }, 'http handler failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end('internal error\n');
+    }
+  }
+
+  /** Runs a route; a throw is logged and answered 500 (or cuts the answer short once it has begun). */
+  async #guard(path: string, res: ServerResponse, route: () => Promise<boolean>): Promise<boolean> {
+    try {
+      return await route();
+    } catch (err) {
+      this.#options.log.error({ err, path }, 'http handler failed');
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error\n');
+      else res.destroy();
+      return true;
     }
   }
 

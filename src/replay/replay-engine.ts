@@ -25,6 +25,8 @@ export interface ReplayOptions {
   readonly now: number;
   /** Stands in for the sender address (which a log file does not record) for lines without a hostname. */
   readonly sender: string;
+  /** Events each notifier's queue holds before dropping (the alert manager's default when absent). */
+  readonly maxQueuedEvents?: number;
 }
 
 export interface LineOutcome {
@@ -72,6 +74,7 @@ export class ReplayEngine {
       log: options.log,
       keyFields: () => config.rules.flatMap((r) => r.groupBy),
       now: () => this.#clock,
+      maxQueuedEvents: options.maxQueuedEvents,
     });
     this.#detector = new Detector({
       rules: config.rules,
