@@ -106,7 +106,7 @@ describe('rules: patterns, names and selectors', () => {
     expect(problems({ name: 'dup', ...ok }, { name: 'dup', ...ok })).toEqual(['rules.1.name: "dup" is already used by rules.0']);
     expect(problems({ name: 'Bad Name', ...ok })[0]).toMatch(/^rules\.0\.name: must be 1-64 characters from a-z/);
     expect(problems({ name: 'a', ...ok, colour: 'red' })).toEqual(['rules.0: Unrecognized key: "colour"']);
-    expect(problems({ name: 'a' })).toEqual(['rules.0.type: must be "threshold" or "keyword" (or leave type out and give a preset)']);
+    expect(problems({ name: 'a' })).toEqual(['rules.0.type: must be "threshold", "keyword" or "baseline" (or leave type out and give a preset)']);
     expect(problems({ name: 'a', preset: 'sshd-everything' })[0]).toMatch(/^rules\.0\.preset: Invalid option/);
     expect(problems({ name: 'a', ...ok, match: { facility: 'nope', severity: 'loud', apname: 'x' } })).toEqual([
       expect.stringMatching(/^rules\.0\.match\.facility: must be a facility/),
