@@ -4,7 +4,7 @@
  * frozen `Incident` snapshot from `toIncident`.
  */
 import type { Signal } from '../detect/types.js';
-import type { Incident, IncidentState } from './types.js';
+import type { Incident, IncidentState, IncidentTriage } from './types.js';
 
 /** At most this many distinct values are kept per field (the first ones seen). */
 export const MAX_DISTINCT_VALUES = 20;
@@ -38,6 +38,8 @@ export interface IncidentRecord {
   ackedAt: number | null;
   channel: string | null;
   refs: Record<string, Record<string, string>>;
+  /** Set once by AlertManager.attachTriage; absent in records saved before triage existed. */
+  triage?: IncidentTriage;
   /** A `fired` event went to the notifiers (so `resolved` will too). False while an incident stays muted. */
   notified: boolean;
   /** Opened while muted (a `suppressed` event was emitted instead of `fired`). */
@@ -132,6 +134,7 @@ export function toIncident(r: IncidentRecord): Incident {
     ackedAt: r.ackedAt,
     channel: r.channel,
     refs: frozenRefs(r.refs),
+    ...(r.triage === undefined ? {} : { triage: Object.freeze({ ...r.triage }) }),
   });
 }
 

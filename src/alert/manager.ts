@@ -19,7 +19,7 @@ import { decideOpen, decideResolve, decideUpdate, incidentEvent, nextDecisionAt 
 import { createRecord, frozenRefs, mergeSignal, toIncident, type IncidentRecord } from './incident-record.js';
 import { MuteStore } from './mute-store.js';
 import type { StateProblem } from './state-file.js';
-import type { AckResult, Incident, IncidentEventType, Mute, MuteInput, MuteResult, MuteView, Notifier } from './types.js';
+import type { AckResult, Incident, IncidentEventType, IncidentTriage, Mute, MuteInput, MuteResult, MuteView, Notifier } from './types.js';
 
 export interface AlertManagerOptions {
   readonly alerting: Config['alerting'];
@@ -219,6 +219,19 @@ export class AlertManager {
     if (r === undefined) return false;
     r.refs[notifier] = { ...ref };
     this.#persistence?.incidentsChanged();
+    return true;
+  }
+
+  /**
+   * Stores the LLM triage (src/triage/) on an open incident and sends a `triaged` event, which the notifiers
+   * show (a JSON line, an edit of the Slack message). False when the incident is unknown or already resolved.
+   */
+  attachTriage(incidentId: string, triage: IncidentTriage, now: number = this.#now()): boolean {
+    const r = this.#store.get(incidentId);
+    if (r === undefined || r.state !== 'open') return false;
+    r.triage = triage;
+    this.#persistence?.incidentsChanged();
+    this.#emit('triaged', r, now);
     return true;
   }
 

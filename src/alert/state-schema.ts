@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { muteProblems } from './mute-store.js';
 import type { IncidentRecord } from './incident-record.js';
-import type { Incident, Mute } from './types.js';
+import { TRIAGE_SEVERITIES, type Incident, type Mute } from './types.js';
 
 export const STATE_VERSION = 1;
 
@@ -30,6 +30,10 @@ export const IncidentSchema = z.object({
   ackedAt: Ms.nullable(),
   channel: z.string().nullable(),
   refs: z.record(z.string(), StringMap),
+  /** Optional: files written before triage existed have none. */
+  triage: z
+    .object({ summary: z.string(), severity: z.enum(TRIAGE_SEVERITIES), model: z.string(), at: Ms })
+    .optional(),
 }) satisfies z.ZodType<Incident>;
 
 const IncidentRecordSchema = IncidentSchema.extend({

@@ -29,10 +29,29 @@ export interface Incident {
   readonly channel: string | null;
   /** Per-notifier reference to the message shown for this incident (e.g. Slack { channel, ts }), persisted. */
   readonly refs: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** The LLM triage (src/triage/), once it has arrived; absent until then, when triage is off, and in older state files. */
+  readonly triage?: IncidentTriage;
 }
 
-/** fired: opened; updated: more matches (coalesced); resolved: quiet for resolveAfter; suppressed: opened while muted. */
-export type IncidentEventType = 'fired' | 'updated' | 'resolved' | 'suppressed';
+export const TRIAGE_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type TriageSeverity = (typeof TRIAGE_SEVERITIES)[number];
+
+/** A language model's reading of a fired incident: a guess to help a human, never a decision. */
+export interface IncidentTriage {
+  /** One or two sentences. */
+  readonly summary: string;
+  readonly severity: TriageSeverity;
+  /** The model that answered (from the config). */
+  readonly model: string;
+  /** Epoch ms when the answer arrived (for a cached answer: when it first arrived). */
+  readonly at: number;
+}
+
+/**
+ * fired: opened; updated: more matches (coalesced); resolved: quiet for resolveAfter; suppressed: opened while
+ * muted; triaged: the LLM triage of a fired incident arrived (it is on the incident).
+ */
+export type IncidentEventType = 'fired' | 'updated' | 'resolved' | 'suppressed' | 'triaged';
 
 export interface IncidentEvent {
   readonly event: IncidentEventType;

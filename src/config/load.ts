@@ -6,6 +6,7 @@ import { formatEndpoint } from '../ingest/bind-failure.js';
 import { deepFreeze } from './deep-freeze.js';
 import { substituteEnv } from './env-substitution.js';
 import { compileRules } from './rules-schema.js';
+import { compileTriage } from './triage-schema.js';
 import { cronTimezoneFor } from '../digest/digest-scheduler.js';
 import { ConfigSchema, type ParsedConfig, type ParsedListener } from './schema.js';
 import type { Config, ListenerConfig } from './types.js';
@@ -39,7 +40,8 @@ export function loadConfigText(text: string, options: LoadOptions & { file?: str
 
 export function validateConfig(raw: unknown, options: LoadOptions & { file?: string; baseDir?: string } = {}): Config {
   const problems: string[] = [];
-  const substituted = substituteEnv(raw, options.env ?? process.env, problems);
+  const env = options.env ?? process.env;
+  const substituted = substituteEnv(raw, env, problems);
   if (options.portOverride !== undefined && isRecord(substituted) && Array.isArray(substituted.listeners)) {
     for (const l of substituted.listeners) {
       if (isRecord(l) && (l.protocol === 'udp' || l.protocol === 'tcp')) l.port = options.portOverride;
@@ -50,12 +52,12 @@ export function validateConfig(raw: unknown, options: LoadOptions & { file?: str
     for (const issue of result.error.issues) problems.push(`${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   if (problems.length > 0 || !result.success) throw new ConfigError(problems, options.file);
-  const compiled = compile(result.data, options.baseDir ?? process.cwd(), problems);
+  const compiled = compile(result.data, options.baseDir ?? process.cwd(), env, problems);
   if (problems.length > 0) throw new ConfigError(problems, options.file);
   return deepFreeze(compiled);
 }
 
-function compile(parsed: ParsedConfig, baseDir: string, problems: string[]): Config {
+function compile(parsed: ParsedConfig, baseDir: string, env: Readonly<Record<string, string | undefined>>, problems: string[]): Config {
   const listeners = parsed.listeners.map((l, i) => compileListener(l, i, baseDir, problems));
   checkListenerConflicts(listeners, problems);
   return {
@@ -75,6 +77,7 @@ function compile(parsed: ParsedConfig, baseDir: string, problems: string[]): Con
     notify: parsed.notify,
     log: parsed.log,
     digest: compileDigest(parsed, problems),
+    triage: compileTriage(parsed.triage, env, problems),
   };
 }
 

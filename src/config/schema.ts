@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ApiSchema } from './api-schema.js';
 import { NotifySchema } from './notify-schema.js';
 import { RulesSchema } from './rules-schema.js';
+import { TriageSchema } from './triage-schema.js';
 import { DurationMs, IpAddress, Port, SizeBytes } from './units.js';
 import { SourceAllowlist } from '../ingest/source-allowlist.js';
 import { isValidTimezone } from '../parse/timezone.js';
@@ -111,6 +112,8 @@ export const ConfigSchema = z.strictObject({
   notify: NotifySchema.default({ console: {} }),
   log: LogSchema.prefault({}),
   digest: DigestSchema.optional(),
+  /** LLM triage of fired incidents (triage-schema.ts); absent = off. */
+  triage: TriageSchema.optional(),
 });
 
 export type RawConfig = z.input<typeof ConfigSchema>;

@@ -2,6 +2,7 @@
 import type { ApiConfig } from './api-schema.js';
 import type { CompiledRule } from './rules-schema.js';
 import type { ParsedConfig } from './schema.js';
+import type { TriageConfig } from './triage-schema.js';
 import type { DigestConfig } from '../digest/digest.js';
 
 export interface ListenerBase {
@@ -55,4 +56,6 @@ export interface Config {
   readonly log: Readonly<ParsedConfig['log']>;
   /** The daily digest; null = off. */
   readonly digest: DigestConfig | null;
+  /** LLM triage of fired incidents; null = off. */
+  readonly triage: TriageConfig | null;
 }

@@ -33,6 +33,7 @@ function consoleRecord(e: IncidentEvent): Record<string, unknown> {
   if (i.resolvedAt !== null) record.resolvedAt = iso(i.resolvedAt);
   if (i.ackedBy !== null) record.ackedBy = i.ackedBy;
   if (i.ackedAt !== null) record.ackedAt = iso(i.ackedAt);
+  if (i.triage !== undefined) record.triage = { summary: i.triage.summary, severity: i.triage.severity, model: i.triage.model, at: iso(i.triage.at) };
   return record;
 }
 

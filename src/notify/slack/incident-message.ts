@@ -4,7 +4,7 @@
  * the network is escaped (mrkdwn, verbatim) or sent as plain_text; nothing here can mention or link.
  */
 import type { types } from '@slack/bolt';
-import type { Incident, Mute } from '../../alert/types.js';
+import type { Incident, IncidentTriage, Mute } from '../../alert/types.js';
 import { formatDurationMs } from '../../config/units.js';
 import { ACTION_ACK, ACTION_MUTE_1H, ACTION_MUTE_24H, ACTION_UNMUTE, ACTIONS_BLOCK_ID } from './action-ids.js';
 import { escapeMrkdwn, plainText, printable, truncate } from './escape.js';
@@ -28,6 +28,8 @@ const MAX_SAMPLE_CHARS = 400;
 /** Slack allows 3000 characters in a section's text; stay below it. */
 export const MAX_SECTION_CHARS = 2900;
 const MAX_VALUES_SHOWN = 10;
+/** Escaping can grow text fivefold (& → &amp;); this keeps the triage section under MAX_SECTION_CHARS. */
+const MAX_TRIAGE_CHARS = 500;
 
 export function incidentStatus(incident: Incident, mute: Mute | null): IncidentStatus {
   if (incident.state === 'resolved') return 'resolved';
@@ -62,6 +64,7 @@ export function incidentMessage(incident: Incident, mute: Mute | null, options: 
     { type: 'header', text: { type: 'plain_text', text: truncate(plainText(printable(`${STATUS_LABEL[status]}: ${incident.rule}`)), 150), emoji: true } },
     { type: 'section', fields: facts(incident, key) },
   ];
+  if (incident.triage !== undefined) blocks.push({ type: 'section', text: mrkdwn(triageText(incident.triage)) });
   const distinct = distinctText(incident);
   if (distinct !== '') blocks.push({ type: 'section', text: mrkdwn(distinct) });
   if (incident.samples.length > 0) {
@@ -90,6 +93,11 @@ function facts(i: Incident, key: string): types.MrkdwnElement[] {
     mrkdwn(`*First seen*\n${slackDate(i.firstSeen)}`),
     mrkdwn(`*Last seen*\n${slackDate(i.lastSeen)}`),
   ];
+}
+
+/** The LLM's summary is text a model wrote about log lines: escaped like them. */
+function triageText(t: IncidentTriage): string {
+  return `Triage: ${escapeMrkdwn(truncate(printable(t.summary), MAX_TRIAGE_CHARS))} (severity guess: ${t.severity})`;
 }
 
 function distinctText(i: Incident): string {

@@ -40,7 +40,7 @@ interface SlackPayload {
 }
 
 const PayloadSchema = z.object({
-  event: z.enum(['fired', 'updated', 'resolved', 'suppressed', 'refresh']),
+  event: z.enum(['fired', 'updated', 'resolved', 'suppressed', 'triaged', 'refresh']),
   incident: IncidentSchema,
 }) as z.ZodType<SlackPayload>;
 
@@ -83,7 +83,7 @@ export class SlackNotifier implements Notifier {
     });
   }
 
-  /** `suppressed` (opened while muted) makes no Slack call; everything else is queued. */
+  /** `suppressed` (opened while muted) makes no Slack call; everything else is queued (`triaged` edits the message like `updated`). */
   async notify(event: IncidentEvent): Promise<void> {
     if (event.event === 'suppressed') return;
     this.#put(event.event, event.incident);

@@ -1,6 +1,7 @@
 /**
  * Slack incoming webhook, for people who cannot create a Slack app: one message per `fired` and one per
- * `resolved` event (a webhook cannot edit a message, so updates are not sent, and there are no buttons).
+ * `resolved` event (a webhook cannot edit a message, so updates and `triaged` are not sent, and there are no
+ * buttons; an LLM triage that arrived by then shows in the `resolved` message).
  * Delivery goes through the same persisted outbox as the app notifier: in order, one post per second,
  * retried on 429 (Retry-After), 408, 5xx and network failures; 401/403/404/410 (a revoked URL, an archived
  * channel) are retried slowly, every outbox.maxBackoff, with an error each time; any other 4xx is a
