@@ -25,6 +25,8 @@ import type { OutboxStats } from './notify/outbox/types.js';
 import { DeferredNotifier } from './notify/deferred-notifier.js';
 import type { SlackService } from './notify/slack/slack-service.js';
 import { WebhookNotifier } from './notify/webhook/webhook-notifier.js';
+import { TriageService } from './triage/triage-service.js';
+import { registerTriageMetrics } from './metrics/triage-metrics.js';
 import { registerOutboxMetrics, registerSlackCallMetrics } from './metrics/notify-metrics.js';
 import { RateMeter } from './metrics/rate-meter.js';
 import { Pipeline } from './pipeline/pipeline.js';
@@ -99,6 +101,11 @@ export function createApp(initial: Config, deps: AppDeps): App {
       })
     : null;
   if (webhook) notifiers.push(webhook);
+  // LLM triage (optional), last in the list: it starts a call on `fired` and answers later with a `triaged` event.
+  const triage = config.triage
+    ? new TriageService({ config: config.triage, target: { attachTriage: (id, t) => alerts.attachTriage(id, t) }, observer: registerTriageMetrics(deps.registry), log: log.child({ component: 'triage' }), now })
+    : null;
+  if (triage) notifiers.push(triage);
   const outboxes = new Map<string, OutboxStats>();
   if (webhook) outboxes.set(webhook.name, webhook.outbox.stats);
   if (calls) registerOutboxMetrics(deps.registry, () => outboxes, now);
@@ -212,6 +219,7 @@ export function createApp(initial: Config, deps: AppDeps): App {
         metrics.setReady(false);
         await listeners.stop();
         await digest?.stop(OUTBOX_DRAIN_MS);
+        await triage?.stop();
         await alerts.stop();
         await baselines.stop();
         rates.stop();
@@ -223,8 +231,8 @@ export function createApp(initial: Config, deps: AppDeps): App {
     reload(next: Config) {
       const changed = JSON.stringify(next.listeners) !== JSON.stringify(config.listeners) || JSON.stringify(next.http) !== JSON.stringify(config.http);
       if (changed) log.warn('listener or http settings changed in the config file; they take effect at the next restart');
-      if (JSON.stringify(next.alerting) !== JSON.stringify(config.alerting) || JSON.stringify(next.notify) !== JSON.stringify(config.notify) || next.stateDir !== config.stateDir) {
-        log.warn('alerting, notify or stateDir settings changed in the config file; they take effect at the next restart');
+      if (JSON.stringify(next.alerting) !== JSON.stringify(config.alerting) || JSON.stringify(next.notify) !== JSON.stringify(config.notify) || JSON.stringify(next.triage) !== JSON.stringify(config.triage) || next.stateDir !== config.stateDir) {
+        log.warn('alerting, notify, triage or stateDir settings changed in the config file; they take effect at the next restart');
       }
       if (JSON.stringify(next.digest) !== JSON.stringify(config.digest)) log.warn('digest settings changed in the config file; they take effect at the next restart');
       detector.reconfigure(next.rules);
