@@ -86,7 +86,7 @@ describe('baseline rule in the live daemon', () => {
     dir = mkdtempSync(join(tmpdir(), 'sentinel-baseline-'));
     const first = await start();
     const tcp = await connect(first);
-    await steady(tcp, ['alpha', 'bravo'], 5000); // 4-5 intervals of ~50 lines each: past the warm-up
+    await steady(tcp, ['alpha', 'bravo'], 4000); // 4 intervals of ~50 lines each: past the 3-interval warm-up
     await eventually(async () => metricValue(await first.metrics(), 'syslog_rule_tracked_keys{rule="error_rate"}') === 2, 5000, 'two keys tracked');
     expect(events(first)).toEqual([]);
 

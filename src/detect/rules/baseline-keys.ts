@@ -4,9 +4,16 @@
  * A key's intervals start at its own first line (not at clock multiples) and follow each other back to back.
  * Completed intervals are folded into the EWMA lazily, when the key is next seen or at the periodic purge:
  * the interval in progress with its count, every interval after it without a line as a zero. No timer per key.
+ * An interval that reached the threshold is learned as its limit, not its count (winsorised): one surge does
+ * not teach the key that surges are normal, so a surge that lasts keeps firing for a while, and a new level
+ * that lasts is still learned, over about ten intervals with the defaults.
  */
+import type { BaselineSettings } from '../../config/baseline-schema.js';
 import type { GroupKey } from '../types.js';
-import { foldValue, foldZeros, type EwmaState } from './ewma.js';
+import { foldValue, foldZeros, limitOf, type EwmaState } from './ewma.js';
+
+/** The settings the per-key arithmetic uses. */
+export type BaselineMath = Pick<BaselineSettings, 'intervalMs' | 'alpha' | 'sigma' | 'warmup' | 'minCount'>;
 
 /** One key as baselines.json keeps it (baseline-store.ts). */
 export interface SavedBaselineKey {
@@ -39,14 +46,20 @@ export class KeyBaseline implements EwmaState {
     this.lastAt = intervalStart;
   }
 
+  /** Past the warm-up: the smallest count of an interval that fires, above mean + sigma·σ and at least minCount. */
+  threshold(m: BaselineMath): number {
+    return Math.max(m.minCount, Math.floor(limitOf(this, m.sigma)) + 1);
+  }
+
   /** Folds every interval that ended by `now` (the one in progress, then zeros) and moves to the current one. */
-  advance(now: number, intervalMs: number, alpha: number): void {
+  advance(now: number, m: BaselineMath): void {
     const elapsed = now - this.intervalStart;
-    if (elapsed < intervalMs) return; // also when time went backwards: the line counts in the current interval
-    const ended = Math.floor(elapsed / intervalMs);
-    foldValue(this, this.count, alpha);
-    if (ended > 1) foldZeros(this, ended - 1, alpha);
-    this.intervalStart += ended * intervalMs;
+    if (elapsed < m.intervalMs) return; // also when time went backwards: the line counts in the current interval
+    const ended = Math.floor(elapsed / m.intervalMs);
+    const fired = this.intervals >= m.warmup && this.count >= this.threshold(m);
+    foldValue(this, fired ? limitOf(this, m.sigma) : this.count, m.alpha);
+    if (ended > 1) foldZeros(this, ended - 1, m.alpha);
+    this.intervalStart += ended * m.intervalMs;
     this.count = 0;
   }
 }

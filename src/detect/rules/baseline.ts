@@ -6,8 +6,8 @@
  * limit emit nothing, so the alert manager resolves the incident `resolveAfter` after the last line above it:
  * when the rate has fallen back. An interval without lines counts as zero (baseline-keys.ts folds them lazily).
  *
- * Every interval is learned, surges included: a new level that lasts becomes the normal one (that is what
- * makes a slow drift quiet). The learned numbers survive restarts through baseline-store.ts.
+ * Every interval is learned, so a slow drift stays quiet; an interval that fired is learned as its limit
+ * (baseline-keys.ts). The learned numbers survive restarts through baseline-store.ts.
  */
 import type { CompiledBaselineRule } from '../../config/rules-schema.js';
 import type { ReceivedMessage } from '../../pipeline/types.js';
@@ -15,7 +15,6 @@ import { GroupKeyer } from '../group-key.js';
 import { Matcher, matchText } from '../match.js';
 import type { RuleStats, Signal } from '../types.js';
 import { BaselineKeys, KeyBaseline, type SavedBaselineKey } from './baseline-keys.js';
-import { limitOf } from './ewma.js';
 import { type RuleRunner, fieldsOf, sampleOf } from './rule-runner.js';
 
 /** What restore() did with a rule's saved keys. */
@@ -57,13 +56,13 @@ export class BaselineRule implements RuleRunner {
       k = new KeyBaseline(Object.freeze(this.#keyer.key(values)), at);
       this.#keys.add(fingerprint, k);
     } else {
-      k.advance(at, rule.intervalMs, rule.alpha);
+      k.advance(at, rule);
     }
     if (k.count === 0) k.firstAt = at;
     k.count++;
     if (at > k.lastAt) k.lastAt = at;
     if (k.intervals < rule.warmup) return;
-    const threshold = this.thresholdOf(k);
+    const threshold = k.threshold(rule);
     if (k.count < threshold) return;
     this.#firing++;
     this.#onSignal({
@@ -84,15 +83,10 @@ export class BaselineRule implements RuleRunner {
     });
   }
 
-  /** The smallest count of an interval that fires: above mean + sigma·σ, and at least minCount. */
-  thresholdOf(k: KeyBaseline): number {
-    return Math.max(this.rule.minCount, Math.floor(limitOf(k, this.rule.sigma)) + 1);
-  }
-
   /** Forgets keys idle for forgetAfter and folds the intervals the others have completed. */
   purgeStale(now: number): void {
-    const { intervalMs, alpha } = this.rule;
-    this.#keys.purge(now, (k) => k.advance(now, intervalMs, alpha));
+    const rule = this.rule;
+    this.#keys.purge(now, (k) => k.advance(now, rule));
   }
 
   stats(): RuleStats {

@@ -103,6 +103,8 @@ describe('BaselineRule', () => {
     // every line of the surge interval above the limit signals; none below it
     expect(h.log.signals.filter((s) => s.at < T0 + 31 * I)).toHaveLength(200 - threshold + 1);
     expect(h.log.signals.every((s) => s.count >= s.threshold && s.at < T0 + 34 * I)).toBe(true);
+    // a fired interval is learned as its limit, so the surge goes on firing while it lasts
+    expect(new Set(h.log.signals.map((s) => Math.floor((s.at - T0) / I)))).toEqual(new Set([30, 31, 32, 33]));
 
     const types = h.notifier.types();
     expect(types.filter((t) => t === 'fired')).toHaveLength(1);
@@ -115,6 +117,15 @@ describe('BaselineRule', () => {
     expect(resolved).toMatchObject({ ruleType: 'baseline', threshold, windowMs: I, firstSeen: T0 + 30 * I });
     expect(resolved.resolvedAt).toBe(h.log.last!.at + 5 * I);
     expect(h.run.stats().firing).toBe(h.log.signals.length);
+  });
+
+  it('a surge that lasts becomes the new normal: a 10× level fires for ten intervals, then no more', () => {
+    const h = harness({ warmup: 30 });
+    for (let i = 0; i < 30; i++) h.interval(i, { web01: 18 + (i % 5) });
+    for (let i = 30; i < 60; i++) h.interval(i, { web01: 200 });
+    const firingIntervals = [...new Set(h.log.signals.map((s) => Math.floor((s.at - T0) / I)))];
+    expect(firingIntervals).toEqual([30, 31, 32, 33, 34, 35, 36, 37, 38, 39]);
+    expect(h.log.signals.every((s) => s.threshold > 20 && s.threshold <= 200)).toBe(true);
   });
 
   it('a slow drift (+2% an interval, 20 → 390 lines) never fires', () => {
@@ -149,7 +160,9 @@ describe('BaselineRule', () => {
     h.run.purgeStale(T0 + 33 * I + 5);
     const [saved] = h.run.save(T0 + 33 * I + 5);
     const ref: EwmaState = { mean: 0, variance: 0, intervals: 0 };
-    for (const c of [...counts, 0, 0, 0, 0, 0, 0, 0, 0, 300, 0, 0, 0, 0]) foldValue(ref, c, 0.1);
+    for (const c of [...counts, 0, 0, 0, 0, 0, 0, 0, 0]) foldValue(ref, c, 0.1);
+    foldValue(ref, limitOf(ref, 3), 0.1); // the burst fired: it is learned as its limit
+    foldZeros(ref, 4, 0.1);
     expect(saved).toMatchObject({ intervals: 33, intervalStart: T0 + 33 * I, count: 0 });
     expect(saved!.mean).toBeCloseTo(ref.mean, 9);
     expect(saved!.variance).toBeCloseTo(ref.variance, 6);
