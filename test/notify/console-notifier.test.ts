@@ -32,6 +32,17 @@ describe('ConsoleNotifier', () => {
     expect(JSON.parse(lines[1]!)).toMatchObject({ event: 'resolved', resolvedAt: '2026-01-01T12:05:30.000Z', ackedBy: 'alice', ackedAt: '2026-01-01T12:00:40.000Z' });
   });
 
+  it('a triaged event (and any later one) carries the triage, with its time in ISO 8601', async () => {
+    const out = new PassThrough();
+    const chunks: string[] = [];
+    out.on('data', (c: Buffer) => chunks.push(c.toString()));
+    const n = new ConsoleNotifier({ stream: out });
+    await n.notify(event({ event: 'triaged', at: T + 32_000 }, { triage: { summary: 'Password guessing.', severity: 'high', model: 'llama3.2:3b', at: T + 32_000 } }));
+    const line = JSON.parse(chunks.join('').split('\n')[0]!) as Record<string, unknown>;
+    expect(line).toMatchObject({ event: 'triaged', at: '2026-01-01T12:00:32.000Z', incident: 'inc-1', count: 7 });
+    expect(line.triage).toEqual({ summary: 'Password guessing.', severity: 'high', model: 'llama3.2:3b', at: '2026-01-01T12:00:32.000Z' });
+  });
+
   it('waits for drain when the stream is full instead of buffering without bound', async () => {
     const written: string[] = [];
     let release: (() => void) | null = null;

@@ -309,6 +309,16 @@ describe('incidentMessage: content and buttons by state', () => {
     expect(mrkdwnTexts(incidentMessage(incident({ ruleType: 'keyword', count: 3 }), null))).toContain('*Count*\n3 matches');
   });
 
+  it('a triage adds one section after the facts: "Triage: <summary> (severity guess: …)", escaped like log text', () => {
+    const plain = incidentMessage(incident(), null);
+    const msg = incidentMessage(incident({ triage: { summary: `Brute force from 203.0.113.5 ${EVIL}`, severity: 'high', model: 'llama3.2:3b', at: T } }), null);
+    expect(msg.blocks).toHaveLength(plain.blocks.length + 1);
+    expect(msg.blocks[2]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: `Triage: Brute force from 203.0.113.5 ${EVIL_ESCAPED} (severity guess: high)`, verbatim: true } });
+    expect(mrkdwnTexts(plain).some((t) => t.startsWith('Triage:'))).toBe(false);
+    const long = incidentMessage(incident({ triage: { summary: '&'.repeat(2000), severity: 'low', model: 'm', at: T } }), null);
+    expect(((long.blocks[2] as { text: { text: string } }).text.text).length).toBeLessThanOrEqual(3000);
+  });
+
   it('every mrkdwn object is verbatim (no auto-linking of channel names or URLs)', () => {
     const msg = incidentMessage(incident(), mute());
     const objs = textObjects(msg.blocks).filter((t) => t.type === 'mrkdwn') as (TextObject & { verbatim?: boolean })[];

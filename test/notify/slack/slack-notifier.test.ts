@@ -160,6 +160,33 @@ describe('SlackNotifier', () => {
     expect(fake.callsOf('chat.update').map((c) => c.args.ts)).toEqual([ref.ts, ref.ts]);
   });
 
+  it('triaged: the posted message is edited in place (chat.update) with the triage section', async () => {
+    const { fire, settled, manager, clock } = setup();
+    const id = fire('web01');
+    await settled();
+    clock.advance(2000);
+    manager.attachTriage(id, { summary: 'Password guessing against web01.', severity: 'high', model: 'llama3.2:3b', at: clock.t });
+    await settled();
+    expect(fake.callsOf('chat.postMessage')).toHaveLength(1);
+    const [upd] = fake.callsOf('chat.update');
+    const ref = manager.incident(id)!.refs[SLACK_NOTIFIER]!;
+    expect(upd!.args).toMatchObject({ channel: ref.channel, ts: ref.ts });
+    expect(textOf(upd!.args.blocks)).toContain('Triage: Password guessing against web01. (severity guess: high)');
+    expect(fake.message(ref.channel!, ref.ts!)).toMatchObject({ updates: 1 });
+  });
+
+  it('triaged while the fired post is still waiting for a retry: still one post, and it already shows the triage', async () => {
+    const { fire, settled, manager, clock } = setup();
+    fake.failAll('chat.postMessage', httpError(500), { times: 1 }); // the first attempt fails: the post waits in the outbox
+    const id = fire('web02');
+    await fake.waitFor('chat.postMessage');
+    manager.attachTriage(id, { summary: 'A scan.', severity: 'low', model: 'm', at: clock.t });
+    await settled();
+    const ok = fake.callsOf('chat.postMessage').filter((c) => c.outcome === 200);
+    expect(ok).toHaveLength(1);
+    expect(textOf(ok[0]!.args.blocks)).toContain('Triage: A scan. (severity guess: low)'); // the post renders the incident as it is now
+  });
+
   it('resolved: the message is edited to show it resolved, without buttons', async () => {
     const { fire, settled, manager, clock } = setup();
     const id = fire('web01');

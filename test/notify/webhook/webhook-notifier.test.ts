@@ -74,6 +74,17 @@ describe('WebhookNotifier', () => {
     expect(webhook.outbox.stats).toMatchObject({ enqueued: 2, sent: 2, failed: 0 });
   });
 
+  it('triaged is not posted (a webhook cannot edit); a triage that arrived by then shows in the resolved message', async () => {
+    const { webhook } = setup();
+    const triage = { summary: 'Password guessing from one address.', severity: 'high' as const, model: 'm', at: T };
+    await webhook.notify(event('triaged', { ...incident, triage }));
+    await webhook.notify(event('resolved', { ...resolvedIncident, triage }));
+    await webhook.outbox.idle();
+    expect(fake.webhooks).toHaveLength(1);
+    expect(fake.webhooks[0]!.body.text.startsWith('✅ Resolved')).toBe(true);
+    expect(JSON.stringify(fake.webhooks[0]!.body.blocks)).toContain('Triage: Password guessing from one address. (severity guess: high)');
+  });
+
   it('a firing incident acknowledged in the meantime is still posted without buttons', async () => {
     const { webhook } = setup();
     await webhook.notify(event('fired', { ...incident, ackedBy: 'slack:U0HUMAN', ackedAt: T }));
