@@ -16,7 +16,7 @@ import { readBody } from './body.js';
 import { selectRules, streamDetection } from './detect-route.js';
 import { ingestEntries, type Client, type IngestTarget } from './logs-route.js';
 import { sendError, sendJson } from './reply.js';
-import { parseEntries, type BodyFormat, type Rejection } from './request-entries.js';
+import { parseEntries, type BodyFormat, type Entry, type Rejection } from './request-entries.js';
 
 export const API_ENDPOINTS = ['logs', 'detect'] as const;
 export type ApiEndpoint = (typeof API_ENDPOINTS)[number];
@@ -121,7 +121,7 @@ export class ApiRoutes {
     await this.#detect(req, res, parsed.entries, parsed.rejected, client);
   }
 
-  async #detect(req: IncomingMessage, res: ServerResponse, entries: Parameters<typeof ingestEntries>[0], rejected: readonly Rejection[], client: Client): Promise<void> {
+  async #detect(req: IncomingMessage, res: ServerResponse, entries: readonly Entry[], rejected: readonly Rejection[], client: Client): Promise<void> {
     // A dry run answers about every line or none: with entries left out, the incidents shown would mislead.
     if (rejected.length > 0) {
       this.#count('detect', 0, rejected.length);
