@@ -3,7 +3,7 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 export type { Logger };
 
 /** Keys that may carry secrets anywhere in a logged object; their values are never written. */
-export const REDACTED_KEYS = ['botToken', 'appToken', 'signingSecret', 'token', 'password', 'authorization', 'key', 'cert', 'url'];
+export const REDACTED_KEYS = ['botToken', 'appToken', 'signingSecret', 'token', 'password', 'authorization', 'key', 'apiKey', 'cert', 'url'];
 
 /**
  * Structured JSON logs on stderr (stdout is reserved for alert output). Components take a child logger:

@@ -59,7 +59,7 @@ function setup(over: Partial<TriageConfig> = {}, options: { attach?: boolean } =
     await service.notify(fired(inc));
     await service.idle();
   };
-  return { clock, service, outcomes, durations, attached, logs, logText, fire };
+  return { clock, service, outcomes, durations, attached, log, logs, logText, fire };
 }
 
 const T = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -223,6 +223,13 @@ describe('TriageService', () => {
     }
     expect(logText.join('\n')).toContain('LLM triage failed');
     expect(logText.join('\n')).toContain('TRIAGE_TEST_KEY'); // the variable's name is fine to log
+    expect(logText.join('\n')).not.toContain(KEY);
+  });
+
+  it('log.ts redacts an apiKey field, should the compiled section ever be logged', () => {
+    const { log, logText } = setup();
+    log.info({ triage: { apiKey: KEY, model: 'm' } }, 'config');
+    expect(logText.at(-1)).toContain('"apiKey":"[redacted]"');
     expect(logText.join('\n')).not.toContain(KEY);
   });
 
