@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { loadConfigFile } from '../config/load.js';
 import { ConfigError } from '../errors.js';
 import { ConsoleNotifier } from '../notify/console-notifier.js';
-import { ReplayEngine, type ReplaySummary } from '../replay/replay-engine.js';
+import { FEED_BATCH, ReplayEngine, type ReplaySummary } from '../replay/replay-engine.js';
 import { drained, type CliIo } from './io.js';
 import { readLines } from './line-reader.js';
 import { parseNowOption } from './now-option.js';
@@ -75,6 +75,7 @@ export async function replayCommand(argv: readonly string[], io: CliIo): Promise
   try {
     for await (const line of readLines(input as AsyncIterable<Buffer>)) {
       const outcome = engine.feed(line);
+      if (outcome.line % FEED_BATCH === 0) await engine.settle();
       if (linesMode) {
         const matches = outcome.matches.map((s) => ({ rule: s.rule, key: s.key, fields: s.fields, count: s.count, firing: s.firing }));
         const ok = io.stdout.write(`${JSON.stringify({ line: outcome.line, at: new Date(outcome.at).toISOString(), protocol: outcome.syslog.protocol, host: outcome.syslog.hostname, appname: outcome.syslog.appname, matches })}\n`);

@@ -14,6 +14,12 @@ import type { RawFrame } from '../ingest/types.js';
 import { parseSyslog } from '../parse/syslog.js';
 import type { SyslogFormat, SyslogMessage } from '../parse/types.js';
 
+/**
+ * A caller feeding many lines lets the alert manager's delivery lane (microtasks) catch up at least every this
+ * many lines, with settle(); the default queue bound below counts on it.
+ */
+export const FEED_BATCH = 64;
+
 /** Lines that no rule matched are sampled for the summary, at most this many. */
 const UNMATCHED_SAMPLE = 5;
 
@@ -25,7 +31,11 @@ export interface ReplayOptions {
   readonly now: number;
   /** Stands in for the sender address (which a log file does not record) for lines without a hostname. */
   readonly sender: string;
-  /** Events each notifier's queue holds before dropping (the alert manager's default when absent). */
+  /**
+   * Events each notifier's queue holds before dropping. Default: enough that nothing is dropped when the caller
+   * settles every FEED_BATCH lines (a fired/updated and a resolved event per rule per line, plus every open
+   * incident resolving at once at a tick or at finish()).
+   */
   readonly maxQueuedEvents?: number;
 }
 
@@ -74,7 +84,7 @@ export class ReplayEngine {
       log: options.log,
       keyFields: () => config.rules.flatMap((r) => r.groupBy),
       now: () => this.#clock,
-      maxQueuedEvents: options.maxQueuedEvents,
+      maxQueuedEvents: options.maxQueuedEvents ?? 2 * config.alerting.maxOpenIncidents + 2 * FEED_BATCH * Math.max(1, config.rules.length),
     });
     this.#detector = new Detector({
       rules: config.rules,
@@ -105,6 +115,11 @@ export class ReplayEngine {
     const matches = this.#lineSignals;
     if (matches.length === 0 && this.#unmatched.length < UNMATCHED_SAMPLE) this.#unmatched.push(bytes.toString('utf8', 0, Math.min(bytes.length, 300)));
     return { line: this.#lines, at, syslog, matches };
+  }
+
+  /** Resolves once the events queued so far have been handed to the notifiers (the next macrotask). */
+  settle(): Promise<void> {
+    return new Promise((resolve) => setImmediate(resolve));
   }
 
   /**
