@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,12 +24,17 @@ const START_TIMEOUT_MS = 20_000;
 /** How long the appliance gets to stop gracefully (it also writes a --cpu-prof profile then). */
 const STOP_GRACE_MS = 10_000;
 
-/** The rules of the shipped config/default.yaml, as a YAML flow value (JSON is YAML). */
-function defaultRulesYaml(): string {
-  const file = fileURLToPath(new URL('../../../config/default.yaml', import.meta.url));
+/** The rules of the shipped config/default.yaml, as written there. */
+export function defaultRules(): unknown[] {
+  // From dist/src/bench/ when built (npm run bench), from src/bench/ when run from source (tests).
+  const candidates = ['../../../config/default.yaml', '../../config/default.yaml'].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
+  const file = candidates.find((f) => existsSync(f)) ?? candidates[0]!;
   const doc = parseYaml(readFileSync(file, 'utf8')) as { rules?: unknown };
-  return JSON.stringify(doc.rules ?? []);
+  return Array.isArray(doc.rules) ? doc.rules : [];
 }
+
+/** Rules as a YAML flow value (JSON is YAML). */
+const defaultRulesYaml = (): string => JSON.stringify(defaultRules());
 
 function configYaml(rcvbuf: number, stateDir: string, rules: string): string {
   return [
@@ -46,8 +51,9 @@ function configYaml(rcvbuf: number, stateDir: string, rules: string): string {
   ].join('\n');
 }
 
-class ApplianceReceiver implements Receiver {
+export class ApplianceReceiver implements Receiver {
   readonly streamFramings = ['lf', 'octet'] as const;
+  readonly countTiming = 'live';
   readonly #child: ChildProcess;
   readonly #httpPort: number;
   readonly #agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -132,7 +138,8 @@ export const applianceReceiver = applianceKind('appliance', 'syslog-sentinel', (
 /** The same with the rules of config/default.yaml: the difference is the rule stage's cost. */
 export const applianceRulesReceiver = applianceKind('appliance-rules', 'syslog-sentinel + default rules', defaultRulesYaml);
 
-function startAppliance(name: string, rules: string, options: ReceiverStartOptions): Promise<Receiver> {
+/** The appliance with these rules (a JSON/YAML flow list), e.g. the default ones with other caps. */
+export function startAppliance(name: string, rules: string, options: ReceiverStartOptions): Promise<ApplianceReceiver> {
   const mainJs = fileURLToPath(new URL('../main.js', import.meta.url));
   const tmpDir = mkdtempSync(path.join(os.tmpdir(), 'syslog-sentinel-bench-'));
   const configFile = path.join(tmpDir, 'bench.yaml');
@@ -145,7 +152,7 @@ function startAppliance(name: string, rules: string, options: ReceiverStartOptio
   // The config and state directory go with the process, however it ends (stop, failed start, SIGINT).
   child.once('exit', () => rmSync(tmpDir, { recursive: true, force: true }));
 
-  return new Promise<Receiver>((resolve, reject) => {
+  return new Promise<ApplianceReceiver>((resolve, reject) => {
     const ports = new Map<string, number>();
     let httpPort = -1;
     let rcvbuf: number | null = null;

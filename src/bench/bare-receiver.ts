@@ -8,6 +8,7 @@ import type { Receiver, ReceiverCounts, ReceiverKind, ReceiverStartOptions } fro
 class BareReceiver implements Receiver {
   readonly name = 'bare Node (dgram + net counter)';
   readonly streamFramings = ['lf'] as const;
+  readonly countTiming = 'live';
   readonly #child: ChildProcess;
   readonly #waiting: ((c: ReceiverCounts) => void)[] = [];
 

@@ -7,6 +7,9 @@ import { Random } from '../simulate/prng.js';
 import { frameMessage, type StreamFraming } from '../simulate/stream-transport.js';
 import { MONTHS, two } from '../simulate/timestamps.js';
 
+/** The text of sshd's "Invalid user" lines; rsyslog's filter in the bench writes the lines that contain it. */
+export const INVALID_USER_TEXT = 'Invalid user';
+
 export interface MessageMix {
   /** One message per entry, without framing (UDP datagrams). */
   readonly datagrams: readonly Buffer[];

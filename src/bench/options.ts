@@ -3,9 +3,13 @@ import { parseArgs } from 'node:util';
 import { applianceReceiver, applianceRulesReceiver } from './appliance-receiver.js';
 import { bareReceiver } from './bare-receiver.js';
 import type { ReceiverKind } from './receiver.js';
+import { rsyslogReceiver } from './rsyslog-receiver.js';
 import type { BenchOptions } from './results.js';
 
-export const RECEIVERS: readonly ReceiverKind[] = [bareReceiver, applianceReceiver, applianceRulesReceiver];
+export const RECEIVERS: readonly ReceiverKind[] = [bareReceiver, rsyslogReceiver, applianceReceiver, applianceRulesReceiver];
+/** The keys phase's default: the issue's 100k tracked keys. The rules' schema caps maxKeys at 1,000,000. */
+const DEFAULT_KEYS = 100_000;
+const MAX_KEYS = 1_000_000;
 const DEFAULT_RATES = '10k,20k,40k,60k,80k,100k,120k,140k,160k,180k,200k,250k,300k,350k,400k,500k';
 const QUICK_RATES = '10k,40k,80k,120k,160k,200k,300k,400k';
 
@@ -19,7 +23,11 @@ export const USAGE = `usage: npm run bench -- [options]
   --udp-step-messages N   fixed messages per UDP step instead of a duration
   --tick-ms N             UDP pacing: one burst per N ms timer tick (default 1)
   --latency-seconds S     length of each latency run (default 3)
-  --receivers LIST        which columns: ${RECEIVERS.map((r) => r.id).join(',')} (default all)
+  --receivers LIST        which columns: ${RECEIVERS.map((r) => r.id).join(',')} (default all; rsyslog is
+                          skipped with a message when rsyslogd is not installed)
+  --keys N                tracked-keys phase: one "Invalid user" line from each of N hosts to the appliance with
+                          the default rules, then its peak RSS and tracked keys (default 100k; 0 skips it; runs
+                          when appliance-rules is among the receivers)
   --transports LIST       udp,tcp (default both)
   --rcvbuf BYTES          SO_RCVBUF both receivers ask for (default 8388608)
   --nice=N                run sender, receivers and orchestrator at nice N (e.g. --nice=-10, root only), so that
@@ -42,6 +50,12 @@ function parseCount(text: string, what: string): number {
 function parseNice(text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < -20 || n > 19) throw new Error(`--nice: "${text}" must be an integer from -20 to 19`);
+  return n;
+}
+
+function parseKeys(text: string): number {
+  const n = parseCount(text, '--keys');
+  if (n > MAX_KEYS) throw new Error(`--keys: ${n} is above ${MAX_KEYS.toLocaleString('en-US')} (the rules' maxKeys limit)`);
   return n;
 }
 
@@ -68,6 +82,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | null {
       'appliance-node-args': { type: 'string' },
       json: { type: 'string' },
       timeout: { type: 'string' },
+      keys: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -108,5 +123,6 @@ export function parseOptions(argv: readonly string[]): BenchOptions | null {
     failuresToStop: quick ? 1 : 2,
     pin: !values['no-pin'],
     nice: values.nice === undefined ? null : parseNice(values.nice),
+    keys: parseKeys(values.keys ?? String(DEFAULT_KEYS)),
   };
 }

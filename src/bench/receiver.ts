@@ -1,6 +1,6 @@
 /**
- * What the orchestrator needs from a system under test. The bare Node counter and the appliance implement it;
- * another receiver (rsyslog, say) becomes a further column by implementing it too.
+ * What the orchestrator needs from a system under test. The bare Node counter, the appliance and rsyslog
+ * implement it; another receiver becomes a further column by implementing it too.
  */
 import type { HistogramSnapshot } from './stats.js';
 
@@ -28,6 +28,13 @@ export interface Receiver {
   readonly streamFramings: readonly ('lf' | 'octet')[];
   /** Usable UDP receive buffer the kernel granted (Linux: half of what getsockopt reports), or null if unknown. */
   readonly udpReceiveBufferBytes: number | null;
+  /**
+   * 'live': counts() reflects a message as soon as the receiver has handled it, so the moment a count is seen is
+   * the moment it was reached. 'settled': the receiver reports its counters periodically (rsyslog's impstats,
+   * once a second); counts() waits until they stopped changing, so a count is seen a second or two late, and a
+   * TCP run takes its end time from the receiver's CPU going idle instead.
+   */
+  readonly countTiming: 'live' | 'settled';
   counts(): Promise<ReceiverCounts>;
   /** Cumulative receive→end-of-pipeline latency histogram, or null when the receiver has none. */
   latency(): Promise<HistogramSnapshot | null>;
@@ -40,5 +47,7 @@ export interface Receiver {
 export interface ReceiverKind {
   /** Short id used on the command line (--receivers). */
   readonly id: string;
+  /** Why this receiver cannot run on this machine (e.g. the program is not installed), or null when it can. */
+  unavailable?(): Promise<string | null>;
   start(options: ReceiverStartOptions): Promise<Receiver>;
 }

@@ -1,8 +1,10 @@
 /** The raw results of a benchmark run, as saved by --json and rendered by report.ts. */
 import type { ForeignCpuReport } from './foreign-cpu.js';
+import type { KeysPhaseResult } from './keys-phase.js';
 import type { MachineInfo } from './proc.js';
+import type { ReceiverCounts } from './receiver.js';
 import type { LatencyResult, TcpRunResult, UdpLadderResult } from './runs.js';
-import type { SenderInfo } from './sender-process.js';
+import type { SenderInfo, SentTotals } from './sender-process.js';
 
 export interface ReceiverResult {
   readonly id: string;
@@ -16,6 +18,11 @@ export interface ReceiverResult {
   /** Peak RSS of each phase (VmHWM reset between phases), or null when the reset is not possible. */
   readonly peakRssByPhase: Readonly<Record<string, number>> | null;
   readonly endRssBytes: number | null;
+  /** How its counts were read ('settled': periodic counters, TCP end time from its CPU going idle). */
+  readonly countTiming: 'live' | 'settled';
+  /** What the sender sent to it over the whole run (warm-up included), and what it counted in the end. */
+  readonly sent: SentTotals;
+  readonly counted: ReceiverCounts;
   readonly details: Readonly<Record<string, number>>;
 }
 
@@ -37,6 +44,8 @@ export interface BenchOptions {
   readonly json: string | null;
   readonly timeoutSeconds: number;
   readonly failuresToStop: number;
+  /** Distinct hosts in the tracked-keys phase (0: skipped). */
+  readonly keys: number;
   /** Pin the sender and the receiver to different CPUs (taskset). */
   readonly pin: boolean;
   /** Nice value for the benchmark's processes, or null to leave it. */
@@ -66,4 +75,8 @@ export interface BenchResults {
   /** Why pinning was not done, when it was asked for. */
   readonly pinningNote: string | null;
   readonly receivers: readonly ReceiverResult[];
+  /** Receivers asked for but not run on this machine, and why (e.g. rsyslogd not installed). */
+  readonly skipped: readonly { readonly id: string; readonly reason: string }[];
+  /** The tracked-keys phase (empty when skipped). */
+  readonly keysPhase: readonly KeysPhaseResult[];
 }

@@ -3,6 +3,7 @@
  * ladder of such steps to find the highest zero-loss rate, a TCP bulk run, and a latency run.
  */
 import { epochMs, sleep } from './clock.js';
+import { CpuActivityWatch } from './cpu-activity.js';
 import { readCpuSeconds, readUdpDrops } from './proc.js';
 import type { Receiver } from './receiver.js';
 import type { SenderProcess } from './sender-process.js';
@@ -93,7 +94,8 @@ export async function udpStep(rx: Receiver, sender: SenderProcess, rate: number,
   const senderCpuBefore = readCpuSeconds(sender.pid);
   const r = await sender.run({ kind: 'udp', port: rx.udpPort, rate, count, tickMs });
   const senderCpuAfter = readCpuSeconds(sender.pid);
-  const after = await waitForCount(async () => (await rx.counts()).udp, before + r.sent, 400, 15_000);
+  // A 'settled' receiver's counts() already waited for its counters to stop changing.
+  const after = rx.countTiming === 'settled' ? (await rx.counts()).udp : await waitForCount(async () => (await rx.counts()).udp, before + r.sent, 400, 15_000);
   const cpuAfter = readCpuSeconds(rx.pid);
   const dropsAfter = readUdpDrops(rx.udpPort);
   const received = after - before;
@@ -161,7 +163,10 @@ export interface TcpRunResult {
   readonly sent: number;
   readonly received: number;
   readonly seconds: number;
-  /** received / seconds, from the sender's first byte to the receiver having counted all of them. */
+  /**
+   * received / seconds, from the sender's first byte to the receiver having counted all of them (a 'settled'
+   * receiver: to the last moment it was busy before its counters showed them all).
+   */
   readonly rate: number;
   /** How long the sender took to hand everything to its kernel. */
   readonly writeSeconds: number;
@@ -189,6 +194,7 @@ export const RECEIVER_SATURATED_SHARE = 0.8;
  */
 export async function tcpRun(rx: Receiver, sender: SenderProcess, framing: 'lf' | 'octet', count: number, timeoutMs: number): Promise<TcpRunResult> {
   const before = (await rx.counts()).tcp;
+  const activity = rx.countTiming === 'settled' ? new CpuActivityWatch(rx.pid) : null;
   const cpuBefore = readCpuSeconds(rx.pid);
   const senderCpuBefore = readCpuSeconds(sender.pid);
   let senderDone = false;
@@ -216,8 +222,12 @@ export async function tcpRun(rx: Receiver, sender: SenderProcess, framing: 'lf' 
     prevT = t;
   }
   const cpuAfter = readCpuSeconds(rx.pid);
+  activity?.stop();
   const s = await job;
   const senderCpuAfter = readCpuSeconds(sender.pid);
+  // Its counts were seen a second or two late: the run ended when it last did real work.
+  const lastActive = activity?.lastActiveAt ?? null;
+  if (lastActive !== null && lastActive > s.firstByteAt && lastActive < t) t = lastActive;
   const seconds = (t - s.firstByteAt) / 1000;
   return {
     framing,

@@ -34,6 +34,8 @@ export interface UdpJobResult {
   readonly endedAt: number;
   /** send() calls that threw or reported an error (EAGAIN queueing is not an error). */
   readonly sendErrors: number;
+  /** Messages sent that contain "Invalid user" (INVALID_USER_TEXT). */
+  readonly invalidUserLines: number;
 }
 
 export interface TcpJobResult {
@@ -44,6 +46,14 @@ export interface TcpJobResult {
   readonly firstByteAt: number;
   /** Epoch ms when the last byte was handed to the kernel ('finish'). */
   readonly writtenAt: number;
+  /** Messages sent that contain "Invalid user" (INVALID_USER_TEXT). */
+  readonly invalidUserLines: number;
+}
+
+/** What the sender has sent so far, over every job. */
+export interface SentTotals {
+  readonly messages: number;
+  readonly invalidUserLines: number;
 }
 
 export type SenderResult = UdpJobResult | TcpJobResult;
@@ -65,6 +75,7 @@ export class SenderProcess {
   readonly #pending = new Map<number, { resolve: (r: SenderResult) => void; reject: (e: Error) => void }>();
   #nextId = 1;
   #exitError: Error | null = null;
+  #totals: SentTotals = { messages: 0, invalidUserLines: 0 };
 
   private constructor(child: ChildProcess) {
     this.#child = child;
@@ -73,7 +84,10 @@ export class SenderProcess {
       const p = this.#pending.get(m.id);
       if (!p) return;
       this.#pending.delete(m.id);
-      if (m.type === 'result') p.resolve(m.result);
+      if (m.type === 'result') {
+        this.#totals = { messages: this.#totals.messages + m.result.sent, invalidUserLines: this.#totals.invalidUserLines + m.result.invalidUserLines };
+        p.resolve(m.result);
+      }
       else p.reject(new Error(`sender: ${m.message}`));
     });
     child.once('exit', (code, signal) => {
@@ -81,6 +95,10 @@ export class SenderProcess {
       for (const p of this.#pending.values()) p.reject(this.#exitError);
       this.#pending.clear();
     });
+  }
+
+  get totals(): SentTotals {
+    return this.#totals;
   }
 
   get pid(): number {

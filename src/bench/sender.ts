@@ -12,13 +12,15 @@ import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { epochMs } from './clock.js';
 import { connectUdpSocket } from '../simulate/udp-transport.js';
-import { buildMessageMix, buildStreamChunks } from './messages.js';
+import { CycleCount } from './cycle-count.js';
+import { buildMessageMix, buildStreamChunks, INVALID_USER_TEXT } from './messages.js';
 import type { SenderReply, SenderRequest, TcpJob, TcpJobResult, UdpJob, UdpJobResult } from './sender-process.js';
 
 const mix = buildMessageMix();
 const datagrams = mix.datagrams;
 const mask = datagrams.length - 1;
 let cursor = 0;
+const invalidUser = new CycleCount(datagrams.map((d) => d.includes(INVALID_USER_TEXT)));
 
 function reply(m: SenderReply): void {
   process.send?.(m);
@@ -37,6 +39,7 @@ async function runUdp(job: UdpJob): Promise<UdpJobResult> {
   let firstBurstAt = Number.NaN;
   let lastBurstAt = Number.NaN;
   let sentBeforeLastBurst = 0;
+  const firstIndex = cursor;
   const startedAt = epochMs();
   const t0 = performance.now();
   await new Promise<void>((resolve) => {
@@ -72,7 +75,7 @@ async function runUdp(job: UdpJob): Promise<UdpJobResult> {
   const span = lastBurstAt - firstBurstAt;
   const achievedRate = span > 0 ? (sentBeforeLastBurst * 1000) / span : job.rate;
   await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return { kind: 'udp', sent, achievedRate, startedAt, endedAt, sendErrors };
+  return { kind: 'udp', sent, achievedRate, startedAt, endedAt, sendErrors, invalidUserLines: invalidUser.count(firstIndex, sent) };
 }
 
 async function runTcp(job: TcpJob): Promise<TcpJobResult> {
@@ -93,7 +96,8 @@ async function runTcp(job: TcpJob): Promise<TcpJobResult> {
   socket.on('error', () => undefined);
   socket.resume();
   socket.once('end', () => socket.destroy());
-  return { kind: 'tcp', sent: job.count, bytes, firstByteAt, writtenAt };
+  // buildStreamChunks frames the mix from its first message on, in order.
+  return { kind: 'tcp', sent: job.count, bytes, firstByteAt, writtenAt, invalidUserLines: invalidUser.count(0, job.count) };
 }
 
 process.on('message', (req: SenderRequest) => {
