@@ -1,0 +1,146 @@
+/**
+ * PASS or FAIL, from what the run observed. Pure: every input is a plain value, so the rules are unit-tested with
+ * made-up observations (a dead appliance, an unanswered /healthz, a growing RSS, a frame not accounted for).
+ */
+import { tcpProblems, udpProblems, type TcpExpectation } from './accounting.js';
+import type { MonitorSample } from './monitor.js';
+import { totalDrops, type IngestSnapshot } from './observed.js';
+import type { DropCounts } from './stream-model.js';
+import type { TcpTally } from './tcp-sender.js';
+import type { UdpTally } from './udp-sender.js';
+import type { UnsafePatternCheck } from './unsafe-patterns.js';
+
+export interface VerdictLimits {
+  /** Peak RSS must stay below this. */
+  readonly rssBytes: number;
+  /** RSS may grow at most this much (or 10% of its earlier peak, if more) in the last third of the traffic. */
+  readonly rssGrowthBytes: number;
+}
+
+export interface FuzzObservations {
+  readonly framesPlanned: number;
+  readonly elapsedMs: number;
+  readonly timedOut: boolean;
+  readonly aliveAtEnd: boolean;
+  readonly finalHealthStatus: number | null;
+  /** Taken while the traffic ran. */
+  readonly samples: readonly MonitorSample[];
+  /** VmHWM at the end: the peak between samples too. */
+  readonly peakRssBytes: number | null;
+  readonly udp: UdpTally;
+  readonly tcp: TcpTally;
+  readonly tcpExpected: TcpExpectation;
+  readonly phaseErrors: readonly string[];
+  /** /metrics at the end; null when it could not be read. */
+  readonly snapshot: IngestSnapshot | null;
+  readonly unsafe: UnsafePatternCheck;
+  readonly stopExit: { readonly code: number | null; readonly signal: string | null } | null;
+  readonly fatalLogs: number;
+  readonly limits: VerdictLimits;
+}
+
+export interface MemoryFindings {
+  readonly samples: number;
+  readonly peakBytes: number;
+  /** Highest RSS in the first two thirds of the sampled time, and in the last third. */
+  readonly earlierMaxBytes: number;
+  readonly lastThirdMaxBytes: number;
+  readonly growthBytes: number;
+  readonly allowedGrowthBytes: number;
+}
+
+export interface Verdict {
+  readonly pass: boolean;
+  readonly failures: readonly string[];
+  readonly memory: MemoryFindings | null;
+  /** `fuzz: PASS (...)` or `fuzz: FAIL (...)`. */
+  readonly line: string;
+}
+
+const MIN_SAMPLES = 3;
+
+export function memoryFindings(samples: readonly MonitorSample[], peakRssBytes: number | null, limits: VerdictLimits): MemoryFindings | null {
+  const rss = samples.filter((s): s is MonitorSample & { rssBytes: number } => s.rssBytes !== null);
+  if (rss.length < MIN_SAMPLES) return null;
+  const t0 = rss[0]!.t;
+  const cut = t0 + ((rss[rss.length - 1]!.t - t0) * 2) / 3;
+  let earlier = 0;
+  let last = 0;
+  for (const s of rss) {
+    if (s.t <= cut) earlier = Math.max(earlier, s.rssBytes);
+    else last = Math.max(last, s.rssBytes);
+  }
+  const peak = Math.max(earlier, last, peakRssBytes ?? 0);
+  return {
+    samples: rss.length,
+    peakBytes: peak,
+    earlierMaxBytes: earlier,
+    lastThirdMaxBytes: last,
+    growthBytes: Math.max(0, last - earlier),
+    allowedGrowthBytes: Math.max(limits.rssGrowthBytes, earlier * 0.1),
+  };
+}
+
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+export function formatDrops(d: DropCounts): string {
+  const parts = Object.entries(d)
+    .filter(([, n]) => (n ?? 0) > 0)
+    .map(([reason, n]) => `${reason}=${n}`);
+  return parts.length === 0 ? 'none' : parts.join(' ');
+}
+
+export function judge(o: FuzzObservations): Verdict {
+  const failures: string[] = [];
+  if (o.timedOut) failures.push(`timed out after ${(o.elapsedMs / 1000).toFixed(0)} s`);
+  if (!o.aliveAtEnd) failures.push(`the appliance died during the run (exit ${o.stopExit?.code ?? '?'}, signal ${o.stopExit?.signal ?? 'none'})`);
+  if (o.finalHealthStatus !== 200) failures.push(`/healthz at the end: ${o.finalHealthStatus ?? 'no answer'}`);
+  const unhealthy = o.samples.filter((s) => s.healthStatus !== 200).length;
+  if (unhealthy > 0) failures.push(`/healthz did not answer 200 (within 5 s) ${unhealthy} of ${o.samples.length} times during the run`);
+
+  const memory = memoryFindings(o.samples, o.peakRssBytes, o.limits);
+  if (memory === null) failures.push(`too few RSS samples (${o.samples.filter((s) => s.rssBytes !== null).length}) to judge memory`);
+  else {
+    if (memory.peakBytes >= o.limits.rssBytes) failures.push(`peak RSS ${mb(memory.peakBytes)}, limit ${mb(o.limits.rssBytes)}`);
+    if (memory.growthBytes > memory.allowedGrowthBytes) {
+      failures.push(`RSS grew ${mb(memory.growthBytes)} in the last third of the run (${mb(memory.earlierMaxBytes)} → ${mb(memory.lastThirdMaxBytes)}; allowed ${mb(memory.allowedGrowthBytes)})`);
+    }
+  }
+
+  const sentFrames = o.udp.sent + o.udp.sendErrors + o.tcp.payloads;
+  if (!o.timedOut && sentFrames < o.framesPlanned) failures.push(`only ${sentFrames} of ${o.framesPlanned} frames were sent`);
+  if (o.udp.sendErrors > 0) failures.push(`${o.udp.sendErrors} UDP sends failed locally`);
+  if (o.udp.error !== null) failures.push(o.udp.error);
+  for (const e of o.tcp.errors) failures.push(e);
+  for (const e of o.phaseErrors) failures.push(e);
+
+  if (o.snapshot === null) failures.push('/metrics could not be read at the end');
+  else {
+    failures.push(...udpProblems(o.udp, o.snapshot), ...tcpProblems(o.tcpExpected, o.snapshot));
+    if (o.snapshot.latencyOver1s > 0) failures.push(`${o.snapshot.latencyOver1s} messages spent more than 1 s in the pipeline`);
+  }
+
+  if (!o.unsafe.refused) {
+    const why = o.unsafe.exitCode !== 1 ? `exit code ${o.unsafe.exitCode}` : o.unsafe.listened ? 'it bound its listeners' : `not named as unsafe: ${o.unsafe.missing.join(', ')}`;
+    failures.push(`catastrophic patterns were not refused at load (${why})`);
+  }
+  if (o.aliveAtEnd && o.stopExit !== null && o.stopExit.code !== 0) failures.push(`the appliance did not stop cleanly on SIGTERM (exit ${o.stopExit.code}, signal ${o.stopExit.signal})`);
+  if (o.fatalLogs > 0) failures.push(`${o.fatalLogs} fatal log lines`);
+
+  const pass = failures.length === 0;
+  const line = pass ? `fuzz: PASS (${passSummary(o, memory)})` : `fuzz: FAIL (${failures[0]}${failures.length > 1 ? `; and ${failures.length - 1} more` : ''})`;
+  return { pass, failures, memory, line };
+}
+
+function passSummary(o: FuzzObservations, memory: MemoryFindings | null): string {
+  const s = o.snapshot!;
+  const udpDrops = totalDrops(s.drops.udp);
+  const tcpDrops = totalDrops(s.drops.tcp);
+  return [
+    `${o.udp.sent + o.tcp.payloads} frames (${o.udp.sent} udp, ${o.tcp.payloads} tcp in ${o.tcp.connections} connections) in ${(o.elapsedMs / 1000).toFixed(1)} s`,
+    `all accounted: udp ${s.received.udp} received + ${udpDrops} dropped + ${s.kernelDrops ?? 0} kernel; tcp ${s.received.tcp} frames + ${tcpDrops} dropped, as framed`,
+    `drops udp ${formatDrops(s.drops.udp)}, tcp ${formatDrops(s.drops.tcp)}`,
+    `peak RSS ${memory === null ? '?' : mb(memory.peakBytes)}`,
+    `${o.unsafe.patterns.length} catastrophic patterns refused at load`,
+  ].join('; ');
+}
