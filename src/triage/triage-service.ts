@@ -110,7 +110,13 @@ export class TriageService implements Notifier {
     }
     if (this.#inFlight.size >= this.#o.config.maxConcurrent) return this.#skip('skipped_busy', incident, now);
     if (!this.#budget.take(now)) return this.#skip('skipped_budget', incident, now);
-    const call: Promise<void> = this.#triage(incident).finally(() => this.#inFlight.delete(call));
+    const call: Promise<void> = this.#triage(incident)
+      .catch((err: unknown) => {
+        // A bug of ours, not the endpoint's: counted as an error, logged in full, never an unhandled rejection.
+        this.#o.observer.outcome('error');
+        this.#o.log.error({ err, incident: incident.id, rule: incident.rule }, 'LLM triage threw unexpectedly; the incident was delivered without it');
+      })
+      .finally(() => this.#inFlight.delete(call));
     this.#inFlight.add(call);
   }
 

@@ -248,6 +248,28 @@ describe('TriageService', () => {
     expect(attached).toEqual([]);
   });
 
+  it('a target that throws (a bug) is logged at error level and counted as error, never an unhandled rejection', async () => {
+    const clock = new FakeClock();
+    const outcomes: TriageOutcome[] = [];
+    const logText: string[] = [];
+    const service = new TriageService({
+      config: { baseUrl: fake.baseUrl, model: 'm', apiKeyEnv: null, apiKey: null, timeoutMs: 2000, maxCallsPerHour: 5, maxConcurrent: 1, cacheSize: 0, cacheTtlMs: HOUR, redact: { ips: true, users: true }, maxSampleLines: 5, temperature: 0, maxTokens: 50 },
+      target: {
+        attachTriage: () => {
+          throw new Error('boom');
+        },
+      },
+      observer: { outcome: (o) => void outcomes.push(o), duration: () => {} },
+      log: createLogger('info', { write: (s: string) => void logText.push(s) }),
+      now: clock.now,
+    });
+    services.push(service);
+    await service.notify(fired(incident('inc-1')));
+    await service.idle();
+    expect(outcomes).toEqual(['ok', 'error']);
+    expect(logText.some((l) => l.includes('LLM triage threw unexpectedly') && l.includes('"level":50'))).toBe(true);
+  });
+
   it('an answer for an incident that resolved meanwhile is counted ok and not attached', async () => {
     const { outcomes, logs, fire } = setup({}, { attach: false });
     await fire(incident('inc-1'));
