@@ -31,14 +31,15 @@ describe('loadConfigFile', () => {
   it('loads the shipped default config', () => {
     const config = loadConfigFile(join(import.meta.dirname, '..', '..', 'config', 'default.yaml'));
     expect(config.listeners.map((l) => `${l.protocol}:${l.address}:${l.port}`)).toEqual(['udp:0.0.0.0:514', 'tcp:0.0.0.0:514']);
-    expect(config.http).toEqual({ address: '127.0.0.1', port: 9514 });
+    expect(config.http).toMatchObject({ address: '127.0.0.1', port: 9514 });
+    expect(config.http.api).toMatchObject({ ingest: false, detect: false }); // the HTTP API is off unless turned on
   });
 
   it('loads the container image config with the same rules as the default one', () => {
     const docker = loadConfigFile(join(import.meta.dirname, '..', '..', 'config', 'docker.yaml'));
     const dflt = loadConfigFile(join(import.meta.dirname, '..', '..', 'config', 'default.yaml'));
     expect(docker.rules.map((r) => r.canonical)).toEqual(dflt.rules.map((r) => r.canonical));
-    expect(docker.http).toEqual({ address: '0.0.0.0', port: 9514 });
+    expect(docker.http).toMatchObject({ address: '0.0.0.0', port: 9514, api: { ingest: false, detect: false } });
   });
 
   it.each([
