@@ -15,7 +15,7 @@ const QUICK_RATES = '10k,40k,80k,120k,160k,200k,300k,400k';
 
 export const USAGE = `usage: npm run bench -- [options]
 
-  --quick                 smoke run (< ~1 min): 1 repeat, short UDP steps, 100k TCP messages
+  --quick                 smoke run (about 1-2 min): 1 repeat, short UDP steps, 100k TCP messages
   --messages N            TCP messages per run (default 1000000)
   --repeats N             runs per point; medians are reported (default 3)
   --udp-rates LIST        UDP target rates, msg/s (default ${DEFAULT_RATES})

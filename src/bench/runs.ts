@@ -170,6 +170,10 @@ export interface TcpRunResult {
   readonly rate: number;
   /** How long the sender took to hand everything to its kernel. */
   readonly writeSeconds: number;
+  /** Epoch ms of the first byte and of the end; the end is when the count was seen, or when the receiver's CPU went idle. */
+  readonly firstByteAt: number;
+  readonly endedAt: number;
+  readonly endedBy: 'count seen' | 'cpu idle';
   /** CPU seconds the receiver process used during the run. */
   readonly receiverCpuSeconds: number | null;
   /** CPU seconds the sender process used during the run. */
@@ -227,7 +231,8 @@ export async function tcpRun(rx: Receiver, sender: SenderProcess, framing: 'lf' 
   const senderCpuAfter = readCpuSeconds(sender.pid);
   // Its counts were seen a second or two late: the run ended when it last did real work.
   const lastActive = activity?.lastActiveAt ?? null;
-  if (lastActive !== null && lastActive > s.firstByteAt && lastActive < t) t = lastActive;
+  const byCpu = lastActive !== null && lastActive > s.firstByteAt && lastActive < t;
+  if (byCpu) t = lastActive;
   const seconds = (t - s.firstByteAt) / 1000;
   return {
     framing,
@@ -236,6 +241,9 @@ export async function tcpRun(rx: Receiver, sender: SenderProcess, framing: 'lf' 
     seconds,
     rate: v / seconds,
     writeSeconds: (s.writtenAt - s.firstByteAt) / 1000,
+    firstByteAt: s.firstByteAt,
+    endedAt: t,
+    endedBy: byCpu ? 'cpu idle' : 'count seen',
     receiverCpuSeconds: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
     senderCpuSeconds: senderCpuBefore === null || senderCpuAfter === null ? null : senderCpuAfter - senderCpuBefore,
   };

@@ -27,7 +27,8 @@ function ladder(zeroLoss: number, senderBound = false) {
 
 /** TCP runs at `rate` msg/s with the receiver `busy` share of a core. */
 function tcp(rate: number, busy = 1): TcpRunResult[] {
-  return [{ framing: 'lf', sent: 1000, received: 1000, seconds: 1000 / rate, rate, writeSeconds: 0.1, receiverCpuSeconds: (busy * 1000) / rate, senderCpuSeconds: 0.1 }];
+  const seconds = 1000 / rate;
+  return [{ framing: 'lf', sent: 1000, received: 1000, seconds, rate, writeSeconds: 0.1, firstByteAt: 0, endedAt: seconds * 1000, endedBy: 'count seen', receiverCpuSeconds: busy * seconds, senderCpuSeconds: 0.1 }];
 }
 
 function receiver(id: string, o: { udp: number; udpSenderBound?: boolean; lf: number; octet?: number; rss?: number; lfBusy?: number; latency?: LatencyResult[] }): ReceiverResult {
