@@ -20,12 +20,30 @@ export interface TagMatch {
   readonly nameEnd: number;
 }
 
+/** Where scanTag puts a TAG's positions: one holder per caller, not an object per message. */
+export interface TagScan {
+  /** Index just past the tag (past the ':' when there is one). */
+  end: number;
+  /** Index of the name's end (the '[' or the ':'). */
+  nameEnd: number;
+  /** The PID is [pidStart, pidEnd); empty when there is none. */
+  pidStart: number;
+  pidEnd: number;
+}
+
 /**
  * A TAG with a delimiter at `pos`: `prog[pid]:` (any text may follow the colon), `prog[pid]` or `prog:` followed by
  * SP or the end of the text. Null otherwise, and for an all-digit `prog:` of up to MAX_SEQUENCE_DIGITS digits
  * (a Cisco sequence number).
  */
 export function matchTag(s: string, pos: number, end: number): TagMatch | null {
+  const t: TagScan = { end: 0, nameEnd: 0, pidStart: 0, pidEnd: 0 };
+  if (!scanTag(s, pos, end, t)) return null;
+  return { appname: s.slice(pos, t.nameEnd), procid: t.pidEnd > t.pidStart ? s.slice(t.pidStart, t.pidEnd) : null, end: t.end, nameEnd: t.nameEnd };
+}
+
+/** matchTag without the strings: the positions go into `out` (left as they were when there is no TAG). */
+export function scanTag(s: string, pos: number, end: number, out: TagScan): boolean {
   let i = pos;
   let digitsOnly = true;
   while (i < end) {
@@ -34,7 +52,7 @@ export function matchTag(s: string, pos: number, end: number): TagMatch | null {
     if (!isDigit(c)) digitsOnly = false;
     i++;
   }
-  if (i === pos || i >= end) return null;
+  if (i === pos || i >= end) return false;
   const c = s.charCodeAt(i);
   if (c === LBRACKET) {
     const pidStart = i + 1;
@@ -44,18 +62,25 @@ export function matchTag(s: string, pos: number, end: number): TagMatch | null {
       if (p === RBRACKET || p <= SP || p === LBRACKET) break;
       j++;
     }
-    if (j >= end || s.charCodeAt(j) !== RBRACKET) return null;
-    const procid = j > pidStart ? s.slice(pidStart, j) : null;
+    if (j >= end || s.charCodeAt(j) !== RBRACKET) return false;
     const after = j + 1;
-    if (after < end && s.charCodeAt(after) === COLON) return { appname: s.slice(pos, i), procid, end: after + 1, nameEnd: i };
-    if (after >= end || s.charCodeAt(after) === SP) return { appname: s.slice(pos, i), procid, end: after, nameEnd: i };
-    return null;
+    if (after < end && s.charCodeAt(after) === COLON) return found(out, after + 1, i, pidStart, j);
+    if (after >= end || s.charCodeAt(after) === SP) return found(out, after, i, pidStart, j);
+    return false;
   }
   if (c === COLON && (i + 1 >= end || s.charCodeAt(i + 1) === SP)) {
-    if (digitsOnly && i - pos <= MAX_SEQUENCE_DIGITS) return null;
-    return { appname: s.slice(pos, i), procid: null, end: i + 1, nameEnd: i };
+    if (digitsOnly && i - pos <= MAX_SEQUENCE_DIGITS) return false;
+    return found(out, i + 1, i, 0, 0);
   }
-  return null;
+  return false;
+}
+
+function found(out: TagScan, end: number, nameEnd: number, pidStart: number, pidEnd: number): true {
+  out.end = end;
+  out.nameEnd = nameEnd;
+  out.pidStart = pidStart;
+  out.pidEnd = pidEnd;
+  return true;
 }
 
 /**

@@ -9,8 +9,9 @@ import { COLON, DOT, SP, STAR, isDigit, readDigits } from './char-classes.js';
 import { civilToMs, daysInMonth, isValidCivil, utcYearOf } from './civil-time.js';
 import type { Zone } from './timezone.js';
 import type { ParseOptions } from './types.js';
-import { resolveInZone, resolveWithOffset, zoneOrUtc, type ResolvedTime } from './wall-time.js';
+import { resolveInZone, resolveWithOffset, zoneOrUtc, type ResolvedTime, type TimestampScan } from './wall-time.js';
 import { MAX_FRACTION_DIGITS } from './rfc3339.js';
+import { BsdTimeCache } from './time-cache.js';
 
 const MAX_DATE_MS = 8.64e15;
 
@@ -93,6 +94,12 @@ export function inferYear(mo: number, d: number, h: number, mi: number, sec: num
 
 /** The BSD timestamp at `pos`, or null when none starts there. */
 export function parseBsdTimestamp(s: string, pos: number, end: number, opts: ParseOptions): BsdTimestampMatch | null {
+  const out: TimestampScan = { end: 0, time: null };
+  return scanBsdTimestamp(s, pos, end, opts, out) ? out : null;
+}
+
+/** parseBsdTimestamp into `out`: false (and `out` untouched) when no timestamp starts at `pos`. */
+export function scanBsdTimestamp(s: string, pos: number, end: number, opts: ParseOptions, out: TimestampScan): boolean {
   let i = pos;
   const c0 = s.charCodeAt(i);
   if (c0 === STAR || c0 === DOT) i++; // Cisco clock-sync mark
@@ -100,19 +107,19 @@ export function parseBsdTimestamp(s: string, pos: number, end: number, opts: Par
   if (isDigit(s.charCodeAt(i))) {
     // "2019 Oct 11 22:14:15" (Cisco with year first)
     year = yearAt(s, i, end);
-    if (year < 0) return null;
+    if (year < 0) return false;
     i += 5;
   }
-  if (i + 4 > end) return null;
+  if (i + 4 > end) return false;
   const mo = monthAt(s, i);
-  if (mo === 0 || s.charCodeAt(i + 3) !== SP) return null;
+  if (mo === 0 || s.charCodeAt(i + 3) !== SP) return false;
   i += 4;
   while (i < end && s.charCodeAt(i) === SP) i++;
   // day: one or two digits
   let d = 0;
   const dayStart = i;
   while (i < end && i < dayStart + 2 && isDigit(s.charCodeAt(i))) d = d * 10 + (s.charCodeAt(i++) - 0x30);
-  if (i === dayStart || s.charCodeAt(i) !== SP) return null;
+  if (i === dayStart || s.charCodeAt(i) !== SP) return false;
   while (i < end && s.charCodeAt(i) === SP) i++;
   if (year < 0) {
     // "Oct 11 2019 22:14:15"
@@ -126,7 +133,7 @@ export function parseBsdTimestamp(s: string, pos: number, end: number, opts: Par
   const h = readDigits(s, i, 2, end);
   const mi = readDigits(s, i + 3, 2, end);
   const sec = readDigits(s, i + 6, 2, end);
-  if (h < 0 || mi < 0 || sec < 0 || s.charCodeAt(i + 2) !== COLON || s.charCodeAt(i + 5) !== COLON) return null;
+  if (h < 0 || mi < 0 || sec < 0 || s.charCodeAt(i + 2) !== COLON || s.charCodeAt(i + 5) !== COLON) return false;
   i += 8;
   let frac = '';
   if (i < end && s.charCodeAt(i) === DOT) {
@@ -134,7 +141,7 @@ export function parseBsdTimestamp(s: string, pos: number, end: number, opts: Par
     while (i < end && isDigit(s.charCodeAt(i))) i++;
     frac = s.slice(fracStart, Math.min(i, fracStart + MAX_FRACTION_DIGITS));
   }
-  if (!isBoundary(s, i, end)) return null;
+  if (!isBoundary(s, i, end)) return false;
   if (year < 0 && s.charCodeAt(i) === SP) {
     // "Apr 15 21:28:13 2007"
     const y = yearAt(s, i + 1, end);
@@ -156,18 +163,32 @@ export function parseBsdTimestamp(s: string, pos: number, end: number, opts: Par
     }
   }
   if (s.charCodeAt(i) === COLON && (i + 1 >= end || s.charCodeAt(i + 1) === SP)) i++;
-  return { end: i, time: resolveBsd(year, mo, d, h, mi, sec, frac, offset, opts) };
+  out.end = i;
+  out.time = resolveBsd(year, mo, d, h, mi, sec, frac, offset, opts);
+  return true;
 }
 
 function isUpper(c: number): boolean {
   return c >= 0x41 && c <= 0x5a;
 }
 
+const resolved = new BsdTimeCache();
+
 function resolveBsd(year: number, mo: number, d: number, h: number, mi: number, sec: number, frac: string, offset: number, opts: ParseOptions): ResolvedTime | null {
   if (d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return null;
-  const zone: Zone | null = Number.isNaN(offset) ? zoneOrUtc(opts.timezone) : null;
+  // Only a year-less stamp depends on now. NaN and out-of-range clocks: the real one.
+  const now = year >= 0 ? 0 : Math.abs(opts.now) <= MAX_DATE_MS ? opts.now : Date.now();
+  const nowSec = Math.floor(now / 1000);
+  const cached = resolved.get(year, mo, d, h, mi, sec, frac, offset, opts.timezone, nowSec);
+  if (cached !== undefined) return cached;
+  const time = resolveUncached(year, mo, d, h, mi, sec, frac, offset, opts.timezone, now);
+  resolved.set(year, mo, d, h, mi, sec, frac, offset, opts.timezone, nowSec, time);
+  return time;
+}
+
+function resolveUncached(year: number, mo: number, d: number, h: number, mi: number, sec: number, frac: string, offset: number, timezone: string, now: number): ResolvedTime | null {
+  const zone: Zone | null = Number.isNaN(offset) ? zoneOrUtc(timezone) : null;
   if (year < 0) {
-    const now = Math.abs(opts.now) <= MAX_DATE_MS ? opts.now : Date.now(); // NaN and out-of-range clocks: the real one
     const nowOffset = zone === null ? offset : zone.offsetMinutesAt(now);
     year = inferYear(mo, d, h, mi, sec, now + nowOffset * 60_000);
   }

@@ -11,31 +11,43 @@
  * ("U7PG2,f09fc2XXXXXX,v4.3.20.11298: kernel: ...", "10.0.0.1: ..."), or a dotted name followed by a TAG.
  */
 import { BOM, COLON, LBRACKET, SP, isHostname, isIpLiteral, isUbiquitiIdentity, skipSpaces, tokenEnd } from './char-classes.js';
-import { parseBsdTimestamp } from './bsd-timestamp.js';
-import { isMikrotikTopics, matchTag, sequenceNumberEnd, wordTagEnd, type TagMatch } from './bsd-tag.js';
+import { scanBsdTimestamp } from './bsd-timestamp.js';
+import { isMikrotikTopics, scanTag, sequenceNumberEnd, wordTagEnd, type TagScan } from './bsd-tag.js';
 import { facilityOf, severityOf } from './priority.js';
-import { parseRfc3339 } from './rfc3339.js';
+import { scanRfc3339 } from './rfc3339.js';
 import { parseStructuredData } from './structured-data.js';
 import type { ParseOptions, StructuredData, SyslogFormat, SyslogMessage } from './types.js';
-import type { ResolvedTime } from './wall-time.js';
+import type { TimestampScan } from './wall-time.js';
 
 const FORWARDED_FROM = 'Message forwarded from '; // AIX syslogd relaying
 
-/** The fields a BSD header yields, filled in while scanning. */
+/**
+ * The fields a BSD header yields, filled in while scanning. One instance, reset per message (parsing is
+ * synchronous and never re-entered), like the scan holders below: nothing is allocated per message for them.
+ */
 class BsdFields {
+  s = '';
+  end = 0;
   hostname: string | null = null;
   appname: string | null = null;
   procid: string | null = null;
   structuredData: StructuredData | null = null;
   message = '';
-  constructor(
-    readonly s: string,
-    readonly end: number,
-  ) {}
 
-  tag(t: TagMatch): number {
-    this.appname = t.appname;
-    this.procid = t.procid;
+  reset(s: string, end: number): void {
+    this.s = s;
+    this.end = end;
+    this.hostname = null;
+    this.appname = null;
+    this.procid = null;
+    this.structuredData = null;
+    this.message = '';
+  }
+
+  /** Takes the TAG that `t` holds (found at `pos`) as appname and procid; returns the index after it. */
+  tag(t: TagScan, pos: number): number {
+    this.appname = this.s.slice(pos, t.nameEnd);
+    this.procid = t.pidEnd > t.pidStart ? this.s.slice(t.pidStart, t.pidEnd) : null;
     return t.end;
   }
 
@@ -58,11 +70,24 @@ class BsdFields {
   }
 }
 
-/** A timestamp at `pos`: RFC 3339 (also with a space for 'T') or BSD, followed by SP or the end. */
-function timestampAt(s: string, pos: number, end: number, opts: ParseOptions): { end: number; time: ResolvedTime | null } | null {
-  const iso = parseRfc3339(s, pos, end, opts.timezone, true);
-  if (iso !== null && (iso.end >= end || s.charCodeAt(iso.end) === SP)) return iso;
-  return parseBsdTimestamp(s, pos, end, opts);
+const fields = new BsdFields();
+/** The message's timestamp. */
+const stamp: TimestampScan = { end: 0, time: null };
+/** A TAG about to be taken. */
+const tag: TagScan = { end: 0, nameEnd: 0, pidStart: 0, pidEnd: 0 };
+/** A TAG only looked for (isTagAt), so that `tag` survives the look. */
+const probe: TagScan = { end: 0, nameEnd: 0, pidStart: 0, pidEnd: 0 };
+/** A Cisco timestamp that is skipped (the outer one is kept), so that `stamp` survives it. */
+const skipped: TimestampScan = { end: 0, time: null };
+
+function isTagAt(s: string, pos: number, end: number): boolean {
+  return scanTag(s, pos, end, probe);
+}
+
+/** A timestamp at `pos` into `stamp`: RFC 3339 (also with a space for 'T') or BSD, followed by SP or the end. */
+function timestampAt(s: string, pos: number, end: number, opts: ParseOptions): boolean {
+  if (scanRfc3339(s, pos, end, opts.timezone, true, stamp) && (stamp.end >= end || s.charCodeAt(stamp.end) === SP)) return true;
+  return scanBsdTimestamp(s, pos, end, opts, stamp);
 }
 
 /** Is `X` in "X: ..." the host? Always for a Ubiquiti identity or an IP address (no program is named so). */
@@ -80,10 +105,8 @@ function isDottedHostname(s: string, start: number, stop: number): boolean {
 function ciscoTail(f: BsdFields, i: number, opts: ParseOptions): void {
   const { s, end } = f;
   i = skipSpaces(s, i, end);
-  const ts = parseBsdTimestamp(s, i, end, opts);
-  if (ts !== null) i = skipSpaces(s, ts.end, end);
-  const tag = matchTag(s, i, end);
-  if (tag !== null) f.body(f.tag(tag), true);
+  if (scanBsdTimestamp(s, i, end, opts, skipped)) i = skipSpaces(s, skipped.end, end);
+  if (scanTag(s, i, end, tag)) f.body(f.tag(tag, i), true);
   else f.body(i, false);
 }
 
@@ -94,15 +117,13 @@ function tagAndBody(f: BsdFields, i: number, words: boolean, opts: ParseOptions)
   if (s.charCodeAt(i) === COLON && (i + 1 >= end || s.charCodeAt(i + 1) === SP)) {
     // "host : %ASA-6-...: msg" / "Oct 11 22:14:15 : a message": empty TAG position
     i = skipSpaces(s, i + 1, end);
-    const tag = matchTag(s, i, end);
-    if (tag !== null) f.body(f.tag(tag), true);
+    if (scanTag(s, i, end, tag)) f.body(f.tag(tag, i), true);
     else f.body(i, false);
     return;
   }
   const seq = sequenceNumberEnd(s, i, end);
   if (seq >= 0) return ciscoTail(f, seq, opts);
-  const tag = matchTag(s, i, end);
-  if (tag !== null) return f.body(f.tag(tag), true);
+  if (scanTag(s, i, end, tag)) return f.body(f.tag(tag, i), true);
   if (words) {
     const w = wordTagEnd(s, i, end);
     if (w >= 0) {
@@ -128,19 +149,19 @@ function afterTimestamp(f: BsdFields, i: number, opts: ParseOptions): void {
     }
   }
   if (s.charCodeAt(i) === COLON || sequenceNumberEnd(s, i, end) >= 0) return tagAndBody(f, i, false, opts);
-  const tag = matchTag(s, i, end);
-  if (tag !== null) {
-    if (tag.procid === null && tag.nameEnd + 1 === tag.end) {
+  if (scanTag(s, i, end, tag)) {
+    const nameEnd = tag.nameEnd;
+    if (tag.pidEnd === tag.pidStart && nameEnd + 1 === tag.end) {
       const next = skipSpaces(s, tag.end, end);
       if (
-        isColonHost(s, i, tag.nameEnd) ||
-        (isDottedHostname(s, i, tag.nameEnd) && (matchTag(s, next, end) !== null || sequenceNumberEnd(s, next, end) >= 0))
+        isColonHost(s, i, nameEnd) ||
+        (isDottedHostname(s, i, nameEnd) && (isTagAt(s, next, end) || sequenceNumberEnd(s, next, end) >= 0))
       ) {
-        f.hostname = s.slice(i, tag.nameEnd);
+        f.hostname = s.slice(i, nameEnd);
         return tagAndBody(f, next, false, opts);
       }
     }
-    return f.body(f.tag(tag), true);
+    return f.body(f.tag(tag, i), true);
   }
   const stop = tokenEnd(s, i, end);
   if (isHostname(s, i, stop) || isUbiquitiIdentity(s, i, stop)) {
@@ -155,15 +176,13 @@ function afterTimestamp(f: BsdFields, i: number, opts: ParseOptions): void {
 /** A line without timestamp. */
 function withoutTimestamp(f: BsdFields, i: number, hadPri: boolean, opts: ParseOptions): void {
   const { s, end } = f;
-  const tag = matchTag(s, i, end);
-  if (tag !== null && (tag.procid !== null || hadPri)) return f.body(f.tag(tag), true);
+  if (scanTag(s, i, end, tag) && (tag.pidEnd > tag.pidStart || hadPri)) return f.body(f.tag(tag, i), true);
   const stop = tokenEnd(s, i, end);
   if (stop < end && isHostname(s, i, stop)) {
     const next = skipSpaces(s, stop, end);
-    const tag2 = matchTag(s, next, end);
-    if (tag2 !== null) {
+    if (scanTag(s, next, end, tag)) {
       f.hostname = s.slice(i, stop);
-      return f.body(f.tag(tag2), true);
+      return f.body(f.tag(tag, next), true);
     }
     if (isIpLiteral(s, i, stop)) {
       // "192.168.26.254 time=16:31:28 ..." (a relay's address in front of a headerless message)
@@ -183,36 +202,38 @@ function withoutTimestamp(f: BsdFields, i: number, hadPri: boolean, opts: ParseO
  * message with protocol 'rfc3164' when a timestamp was found, else 'unknown' (fields may still have been found).
  */
 export function parseRfc3164(s: string, pos: number, end: number, pri: number, hadPri: boolean, opts: ParseOptions): SyslogMessage {
-  const f = new BsdFields(s, end);
+  const f = fields;
+  f.reset(s, end);
   let i = skipSpaces(s, pos, end);
   const seq = sequenceNumberEnd(s, i, end);
   if (seq >= 0) i = skipSpaces(s, seq, end);
-  let ts = timestampAt(s, i, end, opts);
-  if (ts === null) {
+  let found = timestampAt(s, i, end, opts);
+  if (!found) {
     // Cisco origin (logging origin-id): "[123: ]router1: *Mar  1 18:46:11: %SYS-5-CONFIG_I: ..."
     const stop = tokenEnd(s, i, end);
     if (stop - 1 > i && s.charCodeAt(stop - 1) === COLON && isHostname(s, i, stop - 1)) {
       const after = skipSpaces(s, stop, end);
-      ts = parseBsdTimestamp(s, after, end, opts);
-      if (ts !== null) f.hostname = s.slice(i, stop - 1);
+      found = scanBsdTimestamp(s, after, end, opts, stamp);
+      if (found) f.hostname = s.slice(i, stop - 1);
     }
   }
   let protocol: SyslogFormat = 'unknown';
   let timestamp: string | null = null;
   let timestampMs: number | null = null;
-  if (ts !== null) {
+  if (found) {
     protocol = 'rfc3164';
-    if (ts.time !== null) {
-      timestamp = ts.time.iso;
-      timestampMs = ts.time.ms;
+    const time = stamp.time;
+    if (time !== null) {
+      timestamp = time.iso;
+      timestampMs = time.ms;
     }
-    afterTimestamp(f, ts.end, opts);
+    afterTimestamp(f, stamp.end, opts);
   } else if (seq >= 0) {
     ciscoTail(f, i, opts); // "<189>16261: %SYS-5-CONFIG_I: ..." (no service timestamps)
   } else {
     withoutTimestamp(f, i, hadPri, opts);
   }
-  return {
+  const message: SyslogMessage = {
     protocol,
     pri,
     facility: facilityOf(pri),
@@ -226,4 +247,6 @@ export function parseRfc3164(s: string, pos: number, end: number, pri: number, h
     structuredData: f.structuredData,
     message: f.message,
   };
+  f.reset('', 0); // keep no reference to the text
+  return message;
 }

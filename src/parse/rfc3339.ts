@@ -6,7 +6,7 @@
  */
 import { DOT, MINUS, PLUS, isDigit, readDigits } from './char-classes.js';
 import { civilToMs, isValidCivil } from './civil-time.js';
-import { fractionMs, resolveInZone, resolveWithOffset, zoneOrUtc, type ResolvedTime } from './wall-time.js';
+import { fractionMs, resolveInZone, resolveWithOffset, zoneOrUtc, type ResolvedTime, type TimestampScan } from './wall-time.js';
 
 export const MAX_FRACTION_DIGITS = 9;
 
@@ -22,16 +22,22 @@ export interface Rfc3339Match {
  * `zoneName` is used for a timestamp without offset.
  */
 export function parseRfc3339(s: string, pos: number, end: number, zoneName: string, allowSpace: boolean): Rfc3339Match | null {
+  const out: TimestampScan = { end: 0, time: null };
+  return scanRfc3339(s, pos, end, zoneName, allowSpace, out) ? out : null;
+}
+
+/** parseRfc3339 into `out`: false (and `out` untouched) when no timestamp starts at `pos`. */
+export function scanRfc3339(s: string, pos: number, end: number, zoneName: string, allowSpace: boolean, out: TimestampScan): boolean {
   const y = readDigits(s, pos, 4, end);
-  if (y < 0 || s.charCodeAt(pos + 4) !== MINUS || s.charCodeAt(pos + 7) !== MINUS) return null;
+  if (y < 0 || s.charCodeAt(pos + 4) !== MINUS || s.charCodeAt(pos + 7) !== MINUS) return false;
   const mo = readDigits(s, pos + 5, 2, end);
   const d = readDigits(s, pos + 8, 2, end);
   const sep = s.charCodeAt(pos + 10);
-  if (mo < 0 || d < 0 || !(sep === 0x54 || sep === 0x74 || (allowSpace && sep === 0x20))) return null;
+  if (mo < 0 || d < 0 || !(sep === 0x54 || sep === 0x74 || (allowSpace && sep === 0x20))) return false;
   const h = readDigits(s, pos + 11, 2, end);
   const mi = readDigits(s, pos + 14, 2, end);
   const sec = readDigits(s, pos + 17, 2, end);
-  if (h < 0 || mi < 0 || sec < 0 || s.charCodeAt(pos + 13) !== 0x3a || s.charCodeAt(pos + 16) !== 0x3a) return null;
+  if (h < 0 || mi < 0 || sec < 0 || s.charCodeAt(pos + 13) !== 0x3a || s.charCodeAt(pos + 16) !== 0x3a) return false;
   let i = pos + 19;
   let frac = '';
   if (i < end && s.charCodeAt(i) === DOT) {
@@ -56,13 +62,19 @@ export function parseRfc3339(s: string, pos: number, end: number, zoneName: stri
       }
     }
   }
-  if (!isValidCivil(y, mo, d, h, mi, sec)) return { end: i, time: null };
-  if (Number.isNaN(offset)) return { end: i, time: resolveInZone(y, mo, d, h, mi, sec, frac, zoneOrUtc(zoneName)) };
+  out.end = i;
+  if (!isValidCivil(y, mo, d, h, mi, sec)) out.time = null;
+  else if (Number.isNaN(offset)) out.time = resolveInZone(y, mo, d, h, mi, sec, frac, zoneOrUtc(zoneName));
+  else out.time = resolveOffsetTime(s, pos, i, beforeOffset, sep, y, mo, d, h, mi, sec, frac, offset);
+  return true;
+}
+
+function resolveOffsetTime(s: string, pos: number, i: number, beforeOffset: number, sep: number, y: number, mo: number, d: number, h: number, mi: number, sec: number, frac: string, offset: number): ResolvedTime {
   // Fast path: "YYYY-MM-DDThh:mm:ss[.f{1,9}]" + "Z" or "±hh:mm" is already the ISO text we emit (Z as +00:00).
   const plainFraction = beforeOffset === pos + 19 || (frac.length > 0 && beforeOffset === pos + 20 + frac.length);
   if (sep === 0x54 && plainFraction && (offset === 0 || i - beforeOffset === 6)) {
     const ms = civilToMs(y, mo, d, h, mi, sec, fractionMs(frac)) - offset * 60_000;
-    return { end: i, time: { iso: offset === 0 ? `${s.slice(pos, beforeOffset)}+00:00` : s.slice(pos, i), ms } };
+    return { iso: offset === 0 ? `${s.slice(pos, beforeOffset)}+00:00` : s.slice(pos, i), ms };
   }
-  return { end: i, time: resolveWithOffset(y, mo, d, h, mi, sec, frac, offset) };
+  return resolveWithOffset(y, mo, d, h, mi, sec, frac, offset);
 }

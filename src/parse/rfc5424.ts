@@ -8,9 +8,10 @@
  */
 import { BOM, LBRACKET, SP, isDigit, readDigits, skipSpaces, tokenEnd } from './char-classes.js';
 import { facilityOf, severityOf } from './priority.js';
-import { parseRfc3339 } from './rfc3339.js';
+import { scanRfc3339 } from './rfc3339.js';
 import { parseStructuredData } from './structured-data.js';
 import type { ParseOptions, StructuredData, SyslogMessage } from './types.js';
+import type { TimestampScan } from './wall-time.js';
 
 /**
  * Whether the text at `pos` (just after the PRI, or the line start when there is none) begins an RFC 5424 header:
@@ -31,6 +32,9 @@ export const MAX_APPNAME = 48;
 export const MAX_PROCID = 128;
 export const MAX_MSGID = 32;
 
+/** The TIMESTAMP field's scan (one holder, not an object per message). */
+const stamp: TimestampScan = { end: 0, time: null };
+
 /** The header field at [start, stop), at most `max` characters: null for NILVALUE or an empty field. */
 function field(s: string, start: number, stop: number, max: number): string | null {
   if (stop <= start || (stop === start + 1 && s.charCodeAt(start) === 0x2d)) return null;
@@ -48,10 +52,9 @@ export function parseRfc5424(s: string, pos: number, end: number, pri: number, o
   let timestampMs: number | null = null;
   let stop = tokenEnd(s, i, end);
   if (!(stop === i + 1 && s.charCodeAt(i) === 0x2d)) {
-    const ts = parseRfc3339(s, i, stop, opts.timezone, false);
-    if (ts !== null && ts.end === stop && ts.time !== null) {
-      timestamp = ts.time.iso;
-      timestampMs = ts.time.ms;
+    if (scanRfc3339(s, i, stop, opts.timezone, false, stamp) && stamp.end === stop && stamp.time !== null) {
+      timestamp = stamp.time.iso;
+      timestampMs = stamp.time.ms;
     }
   }
   i = skipSpaces(s, stop, end);

@@ -51,7 +51,7 @@ function parseText(s: string, opts: ParseOptions): SyslogMessage {
 
 /** Parses one syslog message (without transport framing). Never throws; see the module comment for the rules. */
 export function parseSyslog(input: Buffer | string, opts: ParseOptions): SyslogMessage {
-  const text = typeof input === 'string' ? input : input.toString('utf8');
+  const text = typeof input === 'string' ? input : input.toString(); // toString() without arguments: UTF-8, minus the encoding lookup
   try {
     return parseText(text, opts);
   } catch {
