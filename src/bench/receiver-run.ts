@@ -77,7 +77,7 @@ export async function benchReceiver(kind: ReceiverKind, sender: SenderProcess, o
           progress(
             `  tcp ${framing}: ${fmtRate(r.rate)} msg/s (${r.received}/${r.sent} in ${r.seconds.toFixed(2)} s; sender done writing after ${r.writeSeconds.toFixed(2)} s; ` +
               `receiver CPU ${cpuMicrosPerMessage(r.receiverCpuSeconds, r.received).toFixed(2)} µs/msg; busy: receiver ${pct(busyShare(r.receiverCpuSeconds, r.seconds))}, ` +
-              `sender ${pct(busyShare(r.senderCpuSeconds, r.seconds))})`,
+              `sender ${pct(busyShare(r.senderCpuSeconds, r.seconds))}${r.endedBy === 'cpu idle' ? '; end: when its CPU went idle' : ''})`,
           );
           await sleep(300);
         }

@@ -3,7 +3,7 @@ import type { KeysPhaseResult } from './keys-phase.js';
 import { MB, measureText, ratioText } from './report-cells.js';
 import type { ReceiverResult } from './results.js';
 import { fmtRate } from './runs.js';
-import { commonCleanPoint, ratioRows, targetChecklist, type TargetStatus } from './targets.js';
+import { commonCleanPoint, ratioRows, targetChecklist, type RatioRow, type TargetStatus } from './targets.js';
 
 const MARK: Record<TargetStatus, string> = { met: '[x]', 'not met': '[ ]', undecided: '[?]', 'not measured': '[-]' };
 
@@ -22,19 +22,24 @@ export function renderRatios(receivers: readonly ReceiverResult[]): string[] {
       (r) => `| ${r.label} | ${ratioText(r.udp)} | ${ratioText(r.tcpLf)} | ${ratioText(r.tcpOctet)} | ${ratioText(r.cpuUdp)} | ${ratioText(r.cpuTcpLf)} | ${ratioText(r.peakRss)} |`,
     ),
     '',
-    ...rows.flatMap((r) => {
-      const common = commonCleanPoint(r.a.udp, r.b.udp);
-      if (common === null) return [];
-      const x = common.a.medianCpuMicrosPerMessage;
-      const y = common.b.medianCpuMicrosPerMessage;
-      return [
-        `- UDP by CPU cost, which the sender's ceiling does not hide (${r.label}): at ${fmtRate(common.a.targetRate)} msg/s, the highest rate both took ` +
-          `cleanly at full speed, ${x.toFixed(2)} vs ${y.toFixed(2)} CPU s per 1M datagrams → ${(x / y).toFixed(2)}× the CPU, as a capacity ratio ${(y / x).toFixed(2)}× ` +
-          '(rough: per-datagram cost falls as a receiver gets busier and wakes up less often).',
-      ];
-    }),
-    '',
+    ...cpuCostLines(rows),
   ];
+}
+
+/** Per pair, CPU per datagram at the highest rate both took cleanly: a comparison the sender's ceiling does not hide. */
+function cpuCostLines(rows: readonly RatioRow[]): string[] {
+  const lines = rows.flatMap((r) => {
+    const common = commonCleanPoint(r.a.udp, r.b.udp);
+    if (common === null) return [];
+    const x = common.a.medianCpuMicrosPerMessage;
+    const y = common.b.medianCpuMicrosPerMessage;
+    return [
+      `- UDP by CPU cost (${r.label}): at ${fmtRate(common.a.targetRate)} msg/s, the highest rate both took cleanly at full speed, ` +
+        `${x.toFixed(2)} vs ${y.toFixed(2)} CPU s per 1M datagrams → ${(x / y).toFixed(2)}× the CPU, as a capacity ratio ${(y / x).toFixed(2)}× ` +
+        '(rough: per-datagram cost falls as a receiver gets busier and wakes up less often).',
+    ];
+  });
+  return lines.length === 0 ? [] : [...lines, ''];
 }
 
 export function renderTargets(receivers: readonly ReceiverResult[], keys: readonly KeysPhaseResult[]): string[] {

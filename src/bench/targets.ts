@@ -144,7 +144,7 @@ export function targetChecklist(receivers: readonly ReceiverResult[], keys: read
     checks.push({ target: p99Target, status: 'not measured', figure: NOT_MEASURED, unit: 'seconds', note: 'needs appliance-rules and the udp transport' });
   } else {
     const p99 = p99Measure(app.latency);
-    checks.push({ target: p99Target, status: judge(p99, TARGETS.p99Seconds, 'below'), figure: p99, unit: 'seconds', note: `${app.name}, ${app.latency[0]!.rate} msg/s` });
+    checks.push({ target: p99Target, status: judge(p99, TARGETS.p99Seconds, 'below'), figure: p99, unit: 'seconds', note: `${app.name}, at ${app.latency[0]!.rate.toLocaleString('en-US')} msg/s` });
   }
 
   const rssTarget = `peak RSS ≤ ${TARGETS.peakRssBytes / 1e6} MB with ${TARGETS.trackedKeys.toLocaleString('en-US')} tracked keys`;
