@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { hasExited, stopChild, track } from '../bench/children.js';
 import { parsePromText, type Sample } from '../bench/prom-text.js';
+import type { HeapReading } from './monitor.js';
 
 const START_TIMEOUT_MS = 30_000;
 const HTTP_TIMEOUT_MS = 5_000;
@@ -100,6 +101,17 @@ export class FuzzAppliance {
       return { status: res.status, ms: performance.now() - t0 };
     } catch (err) {
       return { status: null, ms: performance.now() - t0, error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  /** V8 heap used and total and external memory, from prom-client's gauges in /metrics; null if unreadable. */
+  async heap(): Promise<HeapReading | null> {
+    try {
+      const s = await this.scrape();
+      const value = (name: string): number => s.find((x) => x.name === name && Object.keys(x.labels).length === 0)?.value ?? Number.NaN;
+      return { usedBytes: value('nodejs_heap_size_used_bytes'), totalBytes: value('nodejs_heap_size_total_bytes'), externalBytes: value('nodejs_external_memory_bytes') };
+    } catch {
+      return null;
     }
   }
 

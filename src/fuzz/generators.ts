@@ -77,7 +77,8 @@ export const INVALID_UTF8_SEQUENCES: readonly (readonly number[])[] = [
   [0xf4, 0x90, 0x80, 0x80], // above U+10FFFF
 ];
 
-const HOSTILE_RUNS = ['a', '1.', 'foo', ' ', 'user ', ' from ', '=', 'aab', '\t', '['] as const;
+/** The units regex_hostile lines repeat. */
+export const HOSTILE_RUNS = ['a', '1.', 'foo', ' ', 'user ', ' from ', '=', 'aab', '\t', '['] as const;
 
 export function generatePayload(rng: Random, family: PayloadFamily, limits: PayloadLimits): Buffer {
   const body = familyBody(rng, family, limits);
@@ -113,8 +114,19 @@ export function pickFamily(rng: Random): PayloadFamily {
   return rng.weighted(FAMILY_WEIGHTS);
 }
 
+/**
+ * Host names come from a fixed pool, so the state keyed by host (rule windows, incidents) fills up early in a run
+ * and then stays level: growth late in a run is then a leak, not new hosts.
+ */
+export const HOST_POOL_SIZE = 500;
+
 function host(rng: Random): string {
-  return `fz-${rng.int(0, 3000)}`;
+  return `fz-${rng.int(0, HOST_POOL_SIZE - 1)}`;
+}
+
+/** An over-long field, in one of a few lengths (each length is another host or program name). */
+function overLong(rng: Random, ch: string, lengths: readonly number[]): string {
+  return ch.repeat(rng.pick(lengths));
 }
 
 function two(n: number): string {
@@ -227,15 +239,15 @@ function badHeader(rng: Random): string {
     `<13>`,
     `<13>1`,
     `<13>1 `,
-    `<13>1 - - - - - -`,
+    `<13>1 - - - - -`,
     `<13>${rng.int(2, 999999)} 2025-01-01T00:00:00Z h a - - - ${text}`,
     `<13>1 2025-13-45T25:61:61.9999999999Z h a - - - ${text}`,
     `<13>1 99999-01-01T00:00:00+99:99 h a - - - ${text}`,
     `<13>1 2016-12-31T23:59:60Z h a - - - leap second`,
     `<13>${rng.pick(MONTHS)} 31 25:00:00 h a: ${text}`,
-    `<13>Feb 30 00:00:00 ${'h'.repeat(rng.int(200, 2000))} ${text}`,
-    `<13>1 2025-01-01T00:00:00Z ${'h'.repeat(rng.int(256, 2000))} ${'a'.repeat(rng.int(49, 500))} ${'p'.repeat(129)} ${'m'.repeat(33)} - ${text}`,
-    `<13>Jan  1 00:00:00 h ${'t'.repeat(rng.int(49, 400))}[${'1'.repeat(rng.int(11, 100))}]: ${text}`,
+    `<13>Feb 30 00:00:00 ${overLong(rng, 'h', [256, 1024, 2048])} ${text}`,
+    `<13>1 2025-01-01T00:00:00Z ${overLong(rng, 'h', [256, 1024, 2048])} ${overLong(rng, 'a', [49, 500])} ${'p'.repeat(129)} ${'m'.repeat(33)} - ${text}`,
+    `<13>Jan  1 00:00:00 h ${overLong(rng, 't', [49, 400])}[${'1'.repeat(rng.int(11, 100))}]: ${text}`,
     `${' '.repeat(rng.int(1, 100))}<13>1 - - - - - - leading spaces`,
     `<13>1 2025-01-01T00:00:00Z h a - - [x a="1"]${text}`,
   ]);

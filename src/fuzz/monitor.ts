@@ -1,7 +1,7 @@
 /**
- * Watches the appliance while it is fuzzed: every interval, its resident memory (VmRSS in /proc/PID/status) and
- * one GET /healthz (5 s timeout). The samples feed the verdict: peak RSS, growth over the last third of the run,
- * and whether /healthz always answered 200.
+ * Watches the appliance while it is fuzzed: every interval, its resident memory (VmRSS in /proc/PID/status), one
+ * GET /healthz (5 s timeout) and its heap figures from /metrics. The samples feed the verdict: peak RSS, growth
+ * over the last third of the run, and whether /healthz always answered 200; the heap figures say what the RSS is.
  */
 import { readFileSync } from 'node:fs';
 
@@ -12,11 +12,21 @@ export interface MonitorSample {
   readonly rssBytes: number | null;
   readonly healthStatus: number | null;
   readonly healthMs: number;
+  /** V8's heap in use and its size, and memory outside it (Buffers), from /metrics; null when not read. */
+  readonly heap: HeapReading | null;
+}
+
+export interface HeapReading {
+  readonly usedBytes: number;
+  readonly totalBytes: number;
+  readonly externalBytes: number;
 }
 
 export interface MonitorTarget {
   readonly pid: number;
   healthz(): Promise<{ status: number | null; ms: number }>;
+  /** The appliance's heap figures (from its /metrics). */
+  heap(): Promise<HeapReading | null>;
 }
 
 /** VmRSS or VmHWM of a process in bytes; null when it is gone or /proc is unreadable. */
@@ -62,7 +72,8 @@ export class Monitor {
   async sample(): Promise<MonitorSample> {
     const rssBytes = readStatusBytes(this.#target.pid, 'VmRSS');
     const health = await this.#target.healthz();
-    const s = { t: performance.now() - this.#t0, rssBytes, healthStatus: health.status, healthMs: health.ms };
+    const heap = await this.#target.heap();
+    const s = { t: performance.now() - this.#t0, rssBytes, healthStatus: health.status, healthMs: health.ms, heap };
     this.#samples.push(s);
     return s;
   }

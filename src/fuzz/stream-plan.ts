@@ -150,7 +150,8 @@ export function planStream(rng: Random, options: StreamPlanOptions): StreamPlan 
     for (let tries = 0; tries < 5 && settled === null; tries++) {
       body = Buffer.concat([body, tries === 0 ? Buffer.alloc(0) : Buffer.from('\n'), partialOctetFrame(rng)]);
       const cut = modelStream([body], options.maxFrameBytes, 'discard');
-      if (sameOutcome(cut, modelStream([body], options.maxFrameBytes, 'flush'))) settled = cut;
+      // truncated only comes from end(): at least one means the cut is inside a frame.
+      if ((cut.drops.truncated ?? 0) > 0 && sameOutcome(cut, modelStream([body], options.maxFrameBytes, 'flush'))) settled = cut;
     }
     if (settled === null) {
       ending = 'fin_mid_frame';
