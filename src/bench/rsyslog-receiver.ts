@@ -29,7 +29,7 @@ const SETTLE_TIMEOUT_MS = 15_000;
 /** imudp cannot bind port 0 and say which port it got: a free port is picked, and retried on a conflict. */
 const UDP_PORT_TRIES = 3;
 
-/** Keeps the last lines of a child's output, for error messages. */
+/** Keeps the last lines of rsyslogd's output, and its internal messages at exit, for error messages. */
 class OutputTail {
   readonly #lines: string[] = [];
   #pending = '';
@@ -44,6 +44,14 @@ class OutputTail {
   }
   text(): string {
     return [...this.#lines, this.#pending].filter((l) => l !== '').join('\n') || '(none)';
+  }
+  #internalAtExit = '';
+  keepInternal(text: string): void {
+    this.#internalAtExit = text;
+  }
+  /** rsyslogd's internal-messages file as it was when the process exited (the file goes with its directory). */
+  get internalAtExit(): string {
+    return this.#internalAtExit;
   }
 }
 
@@ -160,7 +168,8 @@ class RsyslogReceiver implements Receiver {
   }
 
   #diagnostics(): string {
-    return `--- rsyslogd stdout/stderr ---\n${this.#tail.text()}\n--- rsyslogd internal messages ---\n${readText(this.#files.internalFile) || '(none)'}`;
+    const internal = readText(this.#files.internalFile) || this.#tail.internalAtExit;
+    return `--- rsyslogd stdout/stderr ---\n${this.#tail.text()}\n--- rsyslogd internal messages ---\n${internal || '(none)'}`;
   }
 
   stop(): Promise<void> {
@@ -212,11 +221,15 @@ async function startOnce(binary: RsyslogdBinary, options: ReceiverStartOptions, 
   }
   const child = spawn(binary.path, ['-n', '-i', files.pidFile, '-f', files.configFile], { cwd: files.dir, stdio: ['ignore', 'pipe', 'pipe'] });
   track(child);
-  // The directory goes with the process, however it ends (stop, failed start, SIGINT).
-  child.once('exit', () => rmSync(files.dir, { recursive: true, force: true }));
+  const tail = new OutputTail();
+  // The directory goes with the process, however it ends (stop, failed start, SIGINT, a crash); its own
+  // messages are kept for the error report.
+  child.once('exit', () => {
+    tail.keepInternal(readText(files.internalFile));
+    rmSync(files.dir, { recursive: true, force: true });
+  });
   let spawnError: Error | null = null;
   child.once('error', (err) => (spawnError = err));
-  const tail = new OutputTail();
   child.stdout!.setEncoding('utf8').on('data', (t: string) => tail.add(t));
   child.stderr!.setEncoding('utf8').on('data', (t: string) => tail.add(t));
 
@@ -241,8 +254,10 @@ async function startOnce(binary: RsyslogdBinary, options: ReceiverStartOptions, 
       : hasExited(child)
         ? `rsyslogd exited during start (${child.exitCode ?? child.signalCode})`
         : `rsyslogd wrote no TCP port file and impstats snapshot within ${START_TIMEOUT_MS / 1000} s`;
-  const internal = readText(files.internalFile);
-  await stopChild(child, STOP_GRACE_MS);
+  // A process that never started emits no 'exit': there is nothing to stop, and its directory is removed here.
+  if (spawnError === null) await stopChild(child, STOP_GRACE_MS);
+  const internal = tail.internalAtExit || readText(files.internalFile);
+  rmSync(files.dir, { recursive: true, force: true });
   return { ok: false, portConflict: false, why: `${why}\n--- rsyslogd output ---\n${tail.text()}\n--- internal messages ---\n${internal || '(none)'}` };
 }
 
