@@ -95,11 +95,14 @@ export function inferYear(mo: number, d: number, h: number, mi: number, sec: num
 /** The BSD timestamp at `pos`, or null when none starts there. */
 export function parseBsdTimestamp(s: string, pos: number, end: number, opts: ParseOptions): BsdTimestampMatch | null {
   const out: TimestampScan = { end: 0, time: null };
-  return scanBsdTimestamp(s, pos, end, opts, out) ? out : null;
+  return scanBsdTimestamp(s, pos, end, opts, out, true) ? out : null;
 }
 
-/** parseBsdTimestamp into `out`: false (and `out` untouched) when no timestamp starts at `pos`. */
-export function scanBsdTimestamp(s: string, pos: number, end: number, opts: ParseOptions, out: TimestampScan): boolean {
+/**
+ * parseBsdTimestamp into `out`: false (and `out` untouched) when no timestamp starts at `pos`. Without `resolve`
+ * only its extent is found (`out.time` is null): what the grammar needs to go on.
+ */
+export function scanBsdTimestamp(s: string, pos: number, end: number, opts: ParseOptions, out: TimestampScan, resolve: boolean): boolean {
   let i = pos;
   const c0 = s.charCodeAt(i);
   if (c0 === STAR || c0 === DOT) i++; // Cisco clock-sync mark
@@ -139,7 +142,7 @@ export function scanBsdTimestamp(s: string, pos: number, end: number, opts: Pars
   if (i < end && s.charCodeAt(i) === DOT) {
     const fracStart = ++i;
     while (i < end && isDigit(s.charCodeAt(i))) i++;
-    frac = s.slice(fracStart, Math.min(i, fracStart + MAX_FRACTION_DIGITS));
+    if (resolve) frac = s.slice(fracStart, Math.min(i, fracStart + MAX_FRACTION_DIGITS));
   }
   if (!isBoundary(s, i, end)) return false;
   if (year < 0 && s.charCodeAt(i) === SP) {
@@ -164,7 +167,7 @@ export function scanBsdTimestamp(s: string, pos: number, end: number, opts: Pars
   }
   if (s.charCodeAt(i) === COLON && (i + 1 >= end || s.charCodeAt(i + 1) === SP)) i++;
   out.end = i;
-  out.time = resolveBsd(year, mo, d, h, mi, sec, frac, offset, opts);
+  out.time = resolve ? resolveBsd(year, mo, d, h, mi, sec, frac, offset, opts) : null;
   return true;
 }
 
@@ -174,10 +177,14 @@ function isUpper(c: number): boolean {
 
 const resolved = new BsdTimeCache();
 
+/** The reference time for year inference: `now`, or the real clock when `now` is NaN or out of Date's range. */
+export function usableNow(now: number): number {
+  return Math.abs(now) <= MAX_DATE_MS ? now : Date.now();
+}
+
 function resolveBsd(year: number, mo: number, d: number, h: number, mi: number, sec: number, frac: string, offset: number, opts: ParseOptions): ResolvedTime | null {
   if (d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return null;
-  // Only a year-less stamp depends on now. NaN and out-of-range clocks: the real one.
-  const now = year >= 0 ? 0 : Math.abs(opts.now) <= MAX_DATE_MS ? opts.now : Date.now();
+  const now = year >= 0 ? 0 : usableNow(opts.now); // only a year-less stamp depends on now
   const nowSec = Math.floor(now / 1000);
   const cached = resolved.get(year, mo, d, h, mi, sec, frac, offset, opts.timezone, nowSec);
   if (cached !== undefined) return cached;

@@ -16,7 +16,8 @@ import { isMikrotikTopics, scanTag, sequenceNumberEnd, wordTagEnd, type TagScan 
 import { facilityOf, severityOf } from './priority.js';
 import { scanRfc3339 } from './rfc3339.js';
 import { parseStructuredData } from './structured-data.js';
-import type { ParseOptions, StructuredData, SyslogFormat, SyslogMessage } from './types.js';
+import { ParsedMessage, type StampKind } from './parsed-message.js';
+import type { ParseOptions, StructuredData, SyslogFormat } from './types.js';
 import type { TimestampScan } from './wall-time.js';
 
 const FORWARDED_FROM = 'Message forwarded from '; // AIX syslogd relaying
@@ -84,10 +85,10 @@ function isTagAt(s: string, pos: number, end: number): boolean {
   return scanTag(s, pos, end, probe);
 }
 
-/** A timestamp at `pos` into `stamp`: RFC 3339 (also with a space for 'T') or BSD, followed by SP or the end. */
-function timestampAt(s: string, pos: number, end: number, opts: ParseOptions): boolean {
-  if (scanRfc3339(s, pos, end, opts.timezone, true, stamp) && (stamp.end >= end || s.charCodeAt(stamp.end) === SP)) return true;
-  return scanBsdTimestamp(s, pos, end, opts, stamp);
+/** The kind of timestamp at `pos` (its extent into `stamp`): RFC 3339 (also with a space for 'T') or BSD, followed by SP or the end. */
+function timestampAt(s: string, pos: number, end: number, opts: ParseOptions): StampKind {
+  if (scanRfc3339(s, pos, end, opts.timezone, true, stamp, false) && (stamp.end >= end || s.charCodeAt(stamp.end) === SP)) return 'rfc3339';
+  return scanBsdTimestamp(s, pos, end, opts, stamp, false) ? 'bsd' : 'none';
 }
 
 /** Is `X` in "X: ..." the host? Always for a Ubiquiti identity or an IP address (no program is named so). */
@@ -105,7 +106,7 @@ function isDottedHostname(s: string, start: number, stop: number): boolean {
 function ciscoTail(f: BsdFields, i: number, opts: ParseOptions): void {
   const { s, end } = f;
   i = skipSpaces(s, i, end);
-  if (scanBsdTimestamp(s, i, end, opts, skipped)) i = skipSpaces(s, skipped.end, end);
+  if (scanBsdTimestamp(s, i, end, opts, skipped, false)) i = skipSpaces(s, skipped.end, end);
   if (scanTag(s, i, end, tag)) f.body(f.tag(tag, i), true);
   else f.body(i, false);
 }
@@ -200,53 +201,38 @@ function withoutTimestamp(f: BsdFields, i: number, hadPri: boolean, opts: ParseO
 /**
  * Parses the text at `pos` (just after the PRI, or the line start without one) as a BSD-style message. Returns a
  * message with protocol 'rfc3164' when a timestamp was found, else 'unknown' (fields may still have been found).
+ * The timestamp is resolved when read (parsed-message.ts).
  */
-export function parseRfc3164(s: string, pos: number, end: number, pri: number, hadPri: boolean, opts: ParseOptions): SyslogMessage {
+export function parseRfc3164(s: string, pos: number, end: number, pri: number, hadPri: boolean, opts: ParseOptions): ParsedMessage {
   const f = fields;
   f.reset(s, end);
   let i = skipSpaces(s, pos, end);
   const seq = sequenceNumberEnd(s, i, end);
   if (seq >= 0) i = skipSpaces(s, seq, end);
-  let found = timestampAt(s, i, end, opts);
-  if (!found) {
+  let kind = timestampAt(s, i, end, opts);
+  let stampAt = i;
+  if (kind === 'none') {
     // Cisco origin (logging origin-id): "[123: ]router1: *Mar  1 18:46:11: %SYS-5-CONFIG_I: ..."
     const stop = tokenEnd(s, i, end);
     if (stop - 1 > i && s.charCodeAt(stop - 1) === COLON && isHostname(s, i, stop - 1)) {
-      const after = skipSpaces(s, stop, end);
-      found = scanBsdTimestamp(s, after, end, opts, stamp);
-      if (found) f.hostname = s.slice(i, stop - 1);
+      stampAt = skipSpaces(s, stop, end);
+      if (scanBsdTimestamp(s, stampAt, end, opts, stamp, false)) {
+        kind = 'bsd';
+        f.hostname = s.slice(i, stop - 1);
+      }
     }
   }
   let protocol: SyslogFormat = 'unknown';
-  let timestamp: string | null = null;
-  let timestampMs: number | null = null;
-  if (found) {
+  if (kind !== 'none') {
     protocol = 'rfc3164';
-    const time = stamp.time;
-    if (time !== null) {
-      timestamp = time.iso;
-      timestampMs = time.ms;
-    }
     afterTimestamp(f, stamp.end, opts);
   } else if (seq >= 0) {
     ciscoTail(f, i, opts); // "<189>16261: %SYS-5-CONFIG_I: ..." (no service timestamps)
   } else {
     withoutTimestamp(f, i, hadPri, opts);
   }
-  const message: SyslogMessage = {
-    protocol,
-    pri,
-    facility: facilityOf(pri),
-    severity: severityOf(pri),
-    timestamp,
-    timestampMs,
-    hostname: f.hostname,
-    appname: f.appname,
-    procid: f.procid,
-    msgid: null,
-    structuredData: f.structuredData,
-    message: f.message,
-  };
+  const message = new ParsedMessage(protocol, pri, facilityOf(pri), severityOf(pri), f.hostname, f.appname, f.procid, null, f.structuredData, f.message);
+  if (kind !== 'none') message.setStamp(kind, s, stampAt, end, opts.timezone, opts.now);
   f.reset('', 0); // keep no reference to the text
   return message;
 }

@@ -23,11 +23,14 @@ export interface Rfc3339Match {
  */
 export function parseRfc3339(s: string, pos: number, end: number, zoneName: string, allowSpace: boolean): Rfc3339Match | null {
   const out: TimestampScan = { end: 0, time: null };
-  return scanRfc3339(s, pos, end, zoneName, allowSpace, out) ? out : null;
+  return scanRfc3339(s, pos, end, zoneName, allowSpace, out, true) ? out : null;
 }
 
-/** parseRfc3339 into `out`: false (and `out` untouched) when no timestamp starts at `pos`. */
-export function scanRfc3339(s: string, pos: number, end: number, zoneName: string, allowSpace: boolean, out: TimestampScan): boolean {
+/**
+ * parseRfc3339 into `out`: false (and `out` untouched) when no timestamp starts at `pos`. Without `resolve` only
+ * its extent is found (`out.time` is null).
+ */
+export function scanRfc3339(s: string, pos: number, end: number, zoneName: string, allowSpace: boolean, out: TimestampScan, resolve: boolean): boolean {
   const y = readDigits(s, pos, 4, end);
   if (y < 0 || s.charCodeAt(pos + 4) !== MINUS || s.charCodeAt(pos + 7) !== MINUS) return false;
   const mo = readDigits(s, pos + 5, 2, end);
@@ -43,7 +46,7 @@ export function scanRfc3339(s: string, pos: number, end: number, zoneName: strin
   if (i < end && s.charCodeAt(i) === DOT) {
     const fracStart = ++i;
     while (i < end && isDigit(s.charCodeAt(i))) i++;
-    frac = s.slice(fracStart, Math.min(i, fracStart + MAX_FRACTION_DIGITS));
+    if (resolve) frac = s.slice(fracStart, Math.min(i, fracStart + MAX_FRACTION_DIGITS));
   }
   const beforeOffset = i;
   let offset = Number.NaN;
@@ -63,7 +66,7 @@ export function scanRfc3339(s: string, pos: number, end: number, zoneName: strin
     }
   }
   out.end = i;
-  if (!isValidCivil(y, mo, d, h, mi, sec)) out.time = null;
+  if (!resolve || !isValidCivil(y, mo, d, h, mi, sec)) out.time = null;
   else if (Number.isNaN(offset)) out.time = resolveInZone(y, mo, d, h, mi, sec, frac, zoneOrUtc(zoneName));
   else out.time = resolveOffsetTime(s, pos, i, beforeOffset, sep, y, mo, d, h, mi, sec, frac, offset);
   return true;

@@ -10,7 +10,8 @@ import { BOM, LBRACKET, SP, isDigit, readDigits, skipSpaces, tokenEnd } from './
 import { facilityOf, severityOf } from './priority.js';
 import { scanRfc3339 } from './rfc3339.js';
 import { parseStructuredData } from './structured-data.js';
-import type { ParseOptions, StructuredData, SyslogMessage } from './types.js';
+import { ParsedMessage } from './parsed-message.js';
+import type { ParseOptions, StructuredData } from './types.js';
 import type { TimestampScan } from './wall-time.js';
 
 /**
@@ -45,18 +46,14 @@ function field(s: string, start: number, stop: number, max: number): string | nu
  * Parses an RFC 5424 message whose VERSION starts at `pos` (looksLikeRfc5424 was true). `pri` is the PRIVAL
  * (the caller substitutes 13 when the message had none).
  */
-export function parseRfc5424(s: string, pos: number, end: number, pri: number, opts: ParseOptions): SyslogMessage {
+export function parseRfc5424(s: string, pos: number, end: number, pri: number, opts: ParseOptions): ParsedMessage {
   let i = tokenEnd(s, pos, end); // skip VERSION
   i = skipSpaces(s, i, end);
-  let timestamp: string | null = null;
-  let timestampMs: number | null = null;
   let stop = tokenEnd(s, i, end);
-  if (!(stop === i + 1 && s.charCodeAt(i) === 0x2d)) {
-    if (scanRfc3339(s, i, stop, opts.timezone, false, stamp) && stamp.end === stop && stamp.time !== null) {
-      timestamp = stamp.time.iso;
-      timestampMs = stamp.time.ms;
-    }
-  }
+  const stampAt = i;
+  const stampEnd = stop;
+  // the timestamp is resolved when read (parsed-message.ts); here only its extent is checked
+  const stamped = !(stop === i + 1 && s.charCodeAt(i) === 0x2d) && scanRfc3339(s, i, stop, opts.timezone, false, stamp, false) && stamp.end === stop;
   i = skipSpaces(s, stop, end);
   stop = tokenEnd(s, i, end);
   const hostname = field(s, i, stop, MAX_HOSTNAME);
@@ -88,18 +85,7 @@ export function parseRfc5424(s: string, pos: number, end: number, pri: number, o
   if (i < end && s.charCodeAt(i) === SP) i++; // the SP before MSG; further spaces belong to MSG
   if (i < end && s.charCodeAt(i) === BOM) i++;
 
-  return {
-    protocol: 'rfc5424',
-    pri,
-    facility: facilityOf(pri),
-    severity: severityOf(pri),
-    timestamp,
-    timestampMs,
-    hostname,
-    appname,
-    procid,
-    msgid,
-    structuredData,
-    message: i < end ? s.slice(i, end) : '',
-  };
+  const message = new ParsedMessage('rfc5424', pri, facilityOf(pri), severityOf(pri), hostname, appname, procid, msgid, structuredData, i < end ? s.slice(i, end) : '');
+  if (stamped) message.setStamp('rfc5424', s, stampAt, stampEnd, opts.timezone, opts.now);
+  return message;
 }

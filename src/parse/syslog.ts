@@ -12,27 +12,15 @@
 import { BOM, LT, isBlank } from './char-classes.js';
 import { MISSING_PRI, facilityOf, priEnd, priValue, severityOf } from './priority.js';
 import { parseRfc3164 } from './rfc3164.js';
+import { ParsedMessage, toPlain } from './parsed-message.js';
 import { looksLikeRfc5424, parseRfc5424 } from './rfc5424.js';
 import type { ParseOptions, SyslogMessage } from './types.js';
 
-function unknown(message: string, pri: number): SyslogMessage {
-  return {
-    protocol: 'unknown',
-    pri,
-    facility: facilityOf(pri),
-    severity: severityOf(pri),
-    timestamp: null,
-    timestampMs: null,
-    hostname: null,
-    appname: null,
-    procid: null,
-    msgid: null,
-    structuredData: null,
-    message,
-  };
+function unknown(message: string, pri: number): ParsedMessage {
+  return new ParsedMessage('unknown', pri, facilityOf(pri), severityOf(pri), null, null, null, null, null, message);
 }
 
-function parseText(s: string, opts: ParseOptions): SyslogMessage {
+function parseText(s: string, opts: ParseOptions): ParsedMessage {
   let start = 0;
   let end = s.length;
   while (start < end && isBlank(s.charCodeAt(start))) start++;
@@ -51,6 +39,15 @@ function parseText(s: string, opts: ParseOptions): SyslogMessage {
 
 /** Parses one syslog message (without transport framing). Never throws; see the module comment for the rules. */
 export function parseSyslog(input: Buffer | string, opts: ParseOptions): SyslogMessage {
+  return toPlain(parseSyslogDeferred(input, opts));
+}
+
+/**
+ * parseSyslog, but the timestamp is resolved only when `timestamp` or `timestampMs` is first read, with the zone
+ * and reference time of `opts` as they are now (see parsed-message.ts). For the pipeline, whose stages do not
+ * read it.
+ */
+export function parseSyslogDeferred(input: Buffer | string, opts: ParseOptions): SyslogMessage {
   const text = typeof input === 'string' ? input : input.toString(); // toString() without arguments: UTF-8, minus the encoding lookup
   try {
     return parseText(text, opts);

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { FrameSink, RawFrame } from '../ingest/types.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { parseSyslog } from '../parse/syslog.js';
+import { parseSyslogDeferred } from '../parse/syslog.js';
 import type { MessageStage, ReceivedMessage } from './types.js';
 
 export interface PipelineOptions {
@@ -35,7 +35,7 @@ export class Pipeline implements FrameSink {
   accept(frame: RawFrame): boolean {
     const opts = this.#parseOptions;
     opts.now = frame.receivedAt;
-    const syslog = parseSyslog(frame.bytes, opts);
+    const syslog = parseSyslogDeferred(frame.bytes, opts); // stages rarely read the timestamp: resolved on first read
     this.#metrics.parsed(syslog.protocol);
     if (this.#stages.length > 0) {
       const message: ReceivedMessage = { frame, syslog, host: syslog.hostname ?? frame.remoteAddress };
