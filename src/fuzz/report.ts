@@ -13,11 +13,18 @@ function counts(record: Readonly<Record<string, number | undefined>>): string {
   return parts.length === 0 ? 'none' : parts.join(', ');
 }
 
+/** The lowest heap-in-use reading of the second half of the run: about the live heap right after a full GC. */
+function lowestHeapUsed(samples: FuzzResult['observations']['samples']): number | null {
+  const used = samples.slice(Math.floor(samples.length / 2)).flatMap((s) => (s.heap === null ? [] : [s.heap.usedBytes]));
+  return used.length === 0 ? null : Math.min(...used);
+}
+
 export function summaryLines(options: FuzzOptions, result: FuzzResult): string[] {
   const o = result.observations;
   const s = o.snapshot;
   const m = result.verdict.memory;
   const healthMs = o.samples.map((x) => x.healthMs);
+  const last = o.samples.at(-1);
   const lines = [
     `fuzz run: seed ${options.seed}, ${options.frames} frames planned; ${result.totalSeconds.toFixed(1)} s in all, traffic ${result.trafficSeconds.toFixed(1)} s, metrics settled in ${result.settleSeconds.toFixed(1)} s`,
     `  udp: ${o.udp.sent} datagrams (${mb(o.udp.bytesSent)}; the sender waited ${o.udp.windowStalls} times for the appliance to catch up), expected: ${counts(o.udp.outcomes)}`,
@@ -36,7 +43,8 @@ export function summaryLines(options: FuzzOptions, result: FuzzResult): string[]
     );
   }
   lines.push(
-    `  memory: peak RSS ${mb(m?.peakBytes)} (limit ${mb(options.rssLimitBytes)}); max ${mb(m?.earlierMaxBytes)} in the first two thirds, ${mb(m?.lastThirdMaxBytes)} in the last (${m?.samples ?? 0} samples)`,
+    `  memory: peak RSS ${mb(m?.peakBytes)} (limit ${mb(options.rssLimitBytes)}); max ${mb(m?.earlierMaxBytes)} in the first two thirds, ${mb(m?.lastThirdMaxBytes)} in the last (${m?.samples ?? 0} samples${m?.growthJudged === false ? '; growth not judged: under 30 s of traffic' : ''})`,
+    `          heap after the last full GC seen: ${mb(lowestHeapUsed(o.samples))} used; at the end ${mb(last?.heap?.usedBytes)} used of ${mb(last?.heap?.totalBytes)}, ${mb(last?.heap?.externalBytes)} external`,
     `  /healthz: ${o.samples.filter((x) => x.healthStatus === 200).length}/${o.samples.length} answered 200, slowest ${healthMs.length === 0 ? '?' : Math.max(...healthMs).toFixed(0)} ms; at the end ${o.finalHealthStatus ?? 'no answer'}`,
     `  unsafe patterns (${o.unsafe.patterns.join('  ')}): ${o.unsafe.refused ? 'refused' : 'NOT refused'} at load, exit code ${o.unsafe.exitCode}, in ${o.unsafe.ms.toFixed(0)} ms`,
     `  stop: exit code ${o.stopExit?.code ?? '?'}${o.stopExit?.signal ? ` (signal ${o.stopExit.signal})` : ''}; error log lines ${result.errorLogCount}`,

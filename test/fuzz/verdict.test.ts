@@ -47,8 +47,9 @@ const snapshot: IngestSnapshot = {
   ruleMatches: 40,
 };
 
-function samples(rssMiB: (i: number) => number, n = 30): MonitorSample[] {
-  return Array.from({ length: n }, (_, i) => ({ t: i * 100, rssBytes: rssMiB(i) * MiB, healthStatus: 200, healthMs: 2, heap: null }));
+/** n samples, 2 s apart (a minute for 30). */
+function samples(rssMiB: (i: number) => number, n = 30, everyMs = 2000): MonitorSample[] {
+  return Array.from({ length: n }, (_, i) => ({ t: i * everyMs, rssBytes: rssMiB(i) * MiB, healthStatus: 200, healthMs: 2, heap: null }));
 }
 
 function observations(over: Partial<FuzzObservations> = {}): FuzzObservations {
@@ -101,9 +102,14 @@ describe('the fuzz verdict', () => {
 
   it('fails when RSS passes the limit, or keeps growing in the last third', () => {
     failsWith(observations({ peakRssBytes: 260 * MiB }), /peak RSS 260\.0 MB, limit 250\.0 MB/);
-    failsWith(observations({ samples: samples((i) => 100 + i * 2) }), /RSS grew .* in the last third/);
+    failsWith(observations({ samples: samples((i) => 100 + i * 3) }), /RSS grew 30\.0 MB in the last third/);
     // Warm-up growth early, then flat: fine.
     expect(judge(observations({ samples: samples((i) => (i < 10 ? 80 + i * 5 : 130)) })).pass).toBe(true);
+    // Under 30 s of samples, growth is all warm-up and not judged; the peak still is.
+    const short = judge(observations({ samples: samples((i) => 100 + i * 2, 30, 500) }));
+    expect(short.pass).toBe(true);
+    expect(short.memory!.growthJudged).toBe(false);
+    failsWith(observations({ samples: samples((i) => 100 + i * 10, 30, 500) }), /peak RSS 390\.0 MB/);
   });
 
   it('fails with too few samples to judge memory', () => {
