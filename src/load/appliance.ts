@@ -2,7 +2,8 @@
  * The appliance under load: the real daemon, `node dist/src/main.js run --config <tmp yaml>` (or, when this
  * script itself runs from source through tsx, `node --import tsx src/main.ts run ...`). Bound ports come from
  * its JSON "listening" log lines (ports 0 in the config), counters from /metrics, memory from /proc.
- * Every appliance started is tracked, so the end of the run, an error or SIGINT kills exactly those processes.
+ * Every appliance started is tracked, so the end of the run, an error or SIGINT kills exactly those processes;
+ * the temporary directories made here (makeTempDir) are removed then as well.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,6 +34,14 @@ export interface Exit {
 }
 
 const live = new Set<ChildProcess>();
+const tempDirs = new Set<string>();
+
+/** A new directory under the system's temporary directory, removed by removeDir() or at the latest by killAppliances(). */
+export function makeTempDir(name: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `syslog-sentinel-load-${name}-`));
+  tempDirs.add(dir);
+  return dir;
+}
 
 /** The command that runs the appliance: the built main.js next to this file, or src/main.ts through tsx. */
 function applianceCommand(): string[] {
@@ -141,7 +150,7 @@ export interface StartOptions {
 
 /** Writes the config, starts the appliance and waits for its "ready" line. The caller stops it (or killAppliances()). */
 export async function startAppliance(yaml: string, options: StartOptions = {}): Promise<Appliance> {
-  const dir = options.dir ?? mkdtempSync(path.join(os.tmpdir(), 'syslog-sentinel-load-'));
+  const dir = options.dir ?? makeTempDir('appliance');
   const configFile = path.join(dir, 'config.yaml');
   writeFileSync(configFile, yaml);
   const child = spawn(process.execPath, [...applianceCommand(), 'run', '--config', configFile], {
@@ -152,7 +161,7 @@ export async function startAppliance(yaml: string, options: StartOptions = {}): 
   live.add(child);
   child.once('exit', () => live.delete(child));
   const appliance = new Appliance(child, dir);
-  if (options.dir === undefined) void appliance.exited.then(() => rmSync(dir, { recursive: true, force: true }));
+  if (options.dir === undefined) void appliance.exited.then(() => removeDir(dir));
 
   await new Promise<void>((resolve, reject) => {
     let settled = false;
@@ -176,12 +185,19 @@ export async function startAppliance(yaml: string, options: StartOptions = {}): 
   return appliance;
 }
 
-/** Removes a working directory given to startAppliance({ dir }). */
 export function removeDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  tempDirs.delete(dir);
 }
 
-/** Last resort (exit, SIGINT, timeout): SIGKILL every appliance still running, synchronously. */
+/** Last resort (exit, SIGINT): SIGKILL every appliance still running and remove the temporary directories, synchronously. */
 export function killAppliances(): void {
   for (const child of live) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const dir of tempDirs) {
+    try {
+      removeDir(dir);
+    } catch {
+      // a directory a dying appliance is still writing to: nothing more to do at exit
+    }
+  }
 }

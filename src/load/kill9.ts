@@ -7,11 +7,10 @@
  * instead of firing it anew, its count continuing), the acknowledgement (updates withheld as acknowledged,
  * `/syslog status`) and the mute (withheld as muted, `/syslog mutes`), with no corrupt file counted.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ACTION_ACK } from '../notify/slack/action-ids.js';
-import { removeDir, startAppliance, type Appliance } from './appliance.js';
+import { makeTempDir, removeDir, startAppliance, type Appliance } from './appliance.js';
 import { applianceYaml, LOAD_SIGNING_SECRET, slackHttpNotify } from './appliance-config.js';
 import { startFakeSlack } from './fake-slack.js';
 import type { Scenario } from './scenario.js';
@@ -60,7 +59,7 @@ export const kill9Scenario: Scenario = {
     const started = Date.now();
     const checks = new Checks();
     const figures: Record<string, Figure> = {};
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'syslog-sentinel-load-kill9-'));
+    const dir = makeTempDir('kill9');
     ctx.defer(() => removeDir(dir));
     const fake = await startFakeSlack();
     ctx.defer(() => fake.close());

@@ -6,10 +6,9 @@
  * lines sent), the state file was written at stop, and each /metrics scrape during the stop showed parsed =
  * received, never more received than the detector ended up with.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { removeDir, startAppliance } from './appliance.js';
+import { makeTempDir, removeDir, startAppliance } from './appliance.js';
 import { applianceYaml } from './appliance-config.js';
 import type { Scenario } from './scenario.js';
 import { connectTcp, syslogLine } from './tcp-client.js';
@@ -35,7 +34,7 @@ export const sigtermScenario: Scenario = {
     const rate = ctx.quick ? 20_000 : 50_000;
     const beforeMs = ctx.quick ? 1500 : 5000;
     const figures: Record<string, Figure> = { ratePerSecond: rate, secondsBeforeSigterm: beforeMs / 1000 };
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'syslog-sentinel-load-sigterm-'));
+    const dir = makeTempDir('sigterm');
     ctx.defer(() => removeDir(dir));
     const app = await startAppliance(
       applianceYaml({
