@@ -14,7 +14,7 @@ import { ingestSnapshot, udpCounted, type IngestSnapshot } from './observed.js';
 import type { FuzzOptions } from './options.js';
 import { resetPhase } from './reset-phase.js';
 import { connectionCapPhase, deniedPhase, slowlorisPhase, type PhaseResult } from './tcp-phases.js';
-import { sendTcp, type TcpTally } from './tcp-sender.js';
+import { sendTcp } from './tcp-sender.js';
 import { sendUdp, type UdpTally } from './udp-sender.js';
 import { checkUnsafePatternsRefused } from './unsafe-patterns.js';
 import { judge, type FuzzObservations, type Verdict } from './verdict.js';
@@ -177,4 +177,3 @@ async function settle(appliance: FuzzAppliance, udp: UdpTally, expected: TcpExpe
   return last;
 }
 
-export type { TcpTally, UdpTally };
