@@ -1,16 +1,18 @@
 /**
- * What the grammars build: a SyslogMessage whose timestamp is resolved when it is first read. Finding a timestamp
- * (its shape decides the grammar and where the header goes on) is cheap; resolving it (zone, year inference,
- * calendar arithmetic, the ISO text) is a fifth of a parse, and the pipeline's stages never read it. So the
- * message keeps where its timestamp is, the zone and the clock it was parsed with, and the same scanner reads it
- * again on demand, with the same result it would have given at parse time.
+ * What the grammars build: a SyslogMessage whose timestamp and structured data are made when first read. Finding
+ * them (their extent decides where the header goes on) is cheap; resolving the timestamp (zone, year inference,
+ * calendar arithmetic, the ISO text) is a fifth of a parse and building the structured data (an object per
+ * element, a string per name and value) costs as much again where there is some, and the pipeline's stages read
+ * neither. So the message keeps where they are in its text, with the zone and the clock it was parsed with, and
+ * the same scanners read them again on demand, with the results they would have given at parse time.
  *
- * parseSyslog() hands out plain objects made from these (toPlain: every field resolved, in the documented key
- * order); the pipeline passes these on as they are. Either way a reader sees the same values; JSON.stringify
- * gives the same text (toJSON). Only copying by spread or Object.keys would miss the two timestamp getters.
+ * parseSyslog() hands out plain objects made from these (toPlain: every field read, in the documented key order);
+ * the pipeline passes these on as they are. Either way a reader sees the same values; JSON.stringify gives the
+ * same text (toJSON). Only a copy by spread or Object.keys would miss the three getters.
  */
 import { scanBsdTimestamp, usableNow } from './bsd-timestamp.js';
 import { scanRfc3339 } from './rfc3339.js';
+import { parseStructuredData } from './structured-data.js';
 import type { FacilityName, SeverityName, StructuredData, SyslogFormat, SyslogMessage } from './types.js';
 import type { ResolvedTime, TimestampScan } from './wall-time.js';
 
@@ -20,15 +22,21 @@ export type StampKind = 'none' | 'bsd' | 'rfc3339' | 'rfc5424';
 const scan: TimestampScan = { end: 0, time: null };
 
 export class ParsedMessage implements SyslogMessage {
+  readonly #text: string;
   #stamp: StampKind = 'none';
-  #text = '';
   #at = 0;
   #end = 0;
   #zone = '';
   #now = 0;
   /** undefined until first read. */
   #time: ResolvedTime | null | undefined = undefined;
+  /** Structured data: built from text[#sdAt, #sdEnd) on first read (null: there is none). */
+  #sd: StructuredData | null | undefined = null;
+  #sdAt = 0;
+  #sdEnd = 0;
+  #sdStrict = false;
 
+  /** `text` is the whole decoded line the fields were found in. */
   constructor(
     readonly protocol: SyslogFormat,
     readonly pri: number | null,
@@ -38,22 +46,36 @@ export class ParsedMessage implements SyslogMessage {
     readonly appname: string | null,
     readonly procid: string | null,
     readonly msgid: string | null,
-    readonly structuredData: StructuredData | null,
     readonly message: string,
-  ) {}
+    text: string,
+  ) {
+    this.#text = text;
+  }
 
   /**
    * The timestamp is the `kind` stamp that the grammar found at text[at] (scanning up to `end`), read in `zone`
    * with `now` as the reference time for year inference.
    */
-  setStamp(kind: StampKind, text: string, at: number, end: number, zone: string, now: number): void {
+  setStamp(kind: StampKind, at: number, end: number, zone: string, now: number): void {
     this.#stamp = kind;
-    this.#text = text;
     this.#at = at;
     this.#end = end;
     this.#zone = zone;
     // A clock that cannot date anything is replaced by the real one, as resolving at once would do (now, not later).
     this.#now = kind === 'bsd' ? usableNow(now) : now;
+  }
+
+  /** The structured data is what parseStructuredData(text, at, end, strict) finds (the grammar made sure it finds some). */
+  setStructuredData(at: number, end: number, strict: boolean): void {
+    this.#sd = undefined;
+    this.#sdAt = at;
+    this.#sdEnd = end;
+    this.#sdStrict = strict;
+  }
+
+  get structuredData(): StructuredData | null {
+    if (this.#sd === undefined) this.#sd = parseStructuredData(this.#text, this.#sdAt, this.#sdEnd, this.#sdStrict)?.data ?? null;
+    return this.#sd;
   }
 
   get timestamp(): string | null {

@@ -15,9 +15,9 @@ import { scanBsdTimestamp } from './bsd-timestamp.js';
 import { isMikrotikTopics, scanTag, sequenceNumberEnd, wordTagEnd, type TagScan } from './bsd-tag.js';
 import { facilityOf, severityOf } from './priority.js';
 import { scanRfc3339 } from './rfc3339.js';
-import { parseStructuredData } from './structured-data.js';
+import { structuredDataEnd } from './structured-data.js';
 import { ParsedMessage, type StampKind } from './parsed-message.js';
-import type { ParseOptions, StructuredData, SyslogFormat } from './types.js';
+import type { ParseOptions, SyslogFormat } from './types.js';
 import type { TimestampScan } from './wall-time.js';
 
 const FORWARDED_FROM = 'Message forwarded from '; // AIX syslogd relaying
@@ -32,7 +32,8 @@ class BsdFields {
   hostname: string | null = null;
   appname: string | null = null;
   procid: string | null = null;
-  structuredData: StructuredData | null = null;
+  /** Where MSG's structured data starts (-1: none); it is built when read (parsed-message.ts). */
+  sdAt = -1;
   message = '';
 
   reset(s: string, end: number): void {
@@ -41,7 +42,7 @@ class BsdFields {
     this.hostname = null;
     this.appname = null;
     this.procid = null;
-    this.structuredData = null;
+    this.sdAt = -1;
     this.message = '';
   }
 
@@ -60,10 +61,10 @@ class BsdFields {
     } else i = skipSpaces(s, i, end);
     const j = skipSpaces(s, i, end);
     if (j < end && s.charCodeAt(j) === LBRACKET) {
-      const sd = parseStructuredData(s, j, end, true);
-      if (sd !== null) {
-        this.structuredData = sd.data;
-        i = skipSpaces(s, sd.end, end);
+      const sdEnd = structuredDataEnd(s, j, end, true);
+      if (sdEnd >= 0) {
+        this.sdAt = j;
+        i = skipSpaces(s, sdEnd, end);
       }
     }
     if (i < end && s.charCodeAt(i) === BOM) i++;
@@ -231,8 +232,9 @@ export function parseRfc3164(s: string, pos: number, end: number, pri: number, h
   } else {
     withoutTimestamp(f, i, hadPri, opts);
   }
-  const message = new ParsedMessage(protocol, pri, facilityOf(pri), severityOf(pri), f.hostname, f.appname, f.procid, null, f.structuredData, f.message);
-  if (kind !== 'none') message.setStamp(kind, s, stampAt, end, opts.timezone, opts.now);
+  const message = new ParsedMessage(protocol, pri, facilityOf(pri), severityOf(pri), f.hostname, f.appname, f.procid, null, f.message, s);
+  if (kind !== 'none') message.setStamp(kind, stampAt, end, opts.timezone, opts.now);
+  if (f.sdAt >= 0) message.setStructuredData(f.sdAt, end, true);
   f.reset('', 0); // keep no reference to the text
   return message;
 }

@@ -9,9 +9,9 @@
 import { BOM, LBRACKET, SP, isDigit, readDigits, skipSpaces, tokenEnd } from './char-classes.js';
 import { facilityOf, severityOf } from './priority.js';
 import { scanRfc3339 } from './rfc3339.js';
-import { parseStructuredData } from './structured-data.js';
+import { structuredDataEnd } from './structured-data.js';
 import { ParsedMessage } from './parsed-message.js';
-import type { ParseOptions, StructuredData } from './types.js';
+import type { ParseOptions } from './types.js';
 import type { TimestampScan } from './wall-time.js';
 
 /**
@@ -68,16 +68,16 @@ export function parseRfc5424(s: string, pos: number, end: number, pri: number, o
   const msgid = field(s, i, stop, MAX_MSGID);
   i = skipSpaces(s, stop, end);
 
-  let structuredData: StructuredData | null = null;
+  let sdAt = -1; // the STRUCTURED-DATA field is built when read (parsed-message.ts); here only its extent is found
   if (i < end) {
     const c = s.charCodeAt(i);
     if (c === 0x2d && (i + 1 >= end || s.charCodeAt(i + 1) === SP)) {
       i++;
     } else if (c === LBRACKET) {
-      const sd = parseStructuredData(s, i, end, false);
-      if (sd !== null) {
-        structuredData = sd.data;
-        i = sd.end;
+      const sdEnd = structuredDataEnd(s, i, end, false);
+      if (sdEnd >= 0) {
+        sdAt = i;
+        i = sdEnd;
       }
     }
     // anything else: no STRUCTURED-DATA field at all; the rest is taken as MSG
@@ -85,7 +85,8 @@ export function parseRfc5424(s: string, pos: number, end: number, pri: number, o
   if (i < end && s.charCodeAt(i) === SP) i++; // the SP before MSG; further spaces belong to MSG
   if (i < end && s.charCodeAt(i) === BOM) i++;
 
-  const message = new ParsedMessage('rfc5424', pri, facilityOf(pri), severityOf(pri), hostname, appname, procid, msgid, structuredData, i < end ? s.slice(i, end) : '');
-  if (stamped) message.setStamp('rfc5424', s, stampAt, stampEnd, opts.timezone, opts.now);
+  const message = new ParsedMessage('rfc5424', pri, facilityOf(pri), severityOf(pri), hostname, appname, procid, msgid, i < end ? s.slice(i, end) : '', s);
+  if (stamped) message.setStamp('rfc5424', stampAt, stampEnd, opts.timezone, opts.now);
+  if (sdAt >= 0) message.setStructuredData(sdAt, end, false);
   return message;
 }

@@ -72,6 +72,24 @@ function quotedValue(s: string, pos: number, end: number): string {
   return out === null ? s.slice(runStart, end) : out + s.slice(runStart, end);
 }
 
+/** quotedValue without the value: sets valueEnd and valueClosed only (the escapes are skipped alike). */
+function skipQuoted(s: string, pos: number, end: number): void {
+  for (let i = pos; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c === DQUOTE) {
+      valueEnd = i + 1;
+      valueClosed = true;
+      return;
+    }
+    if (c === BACKSLASH && i + 1 < end) {
+      const n = s.charCodeAt(i + 1);
+      if (n === DQUOTE || n === BACKSLASH || n === RBRACKET) i++;
+    }
+  }
+  valueEnd = end;
+  valueClosed = false;
+}
+
 /** Adds an element; a repeated SD-ID (not allowed by the RFC) merges into the first one. */
 function addElement(data: MutableSd, id: string, params: Record<string, string>): void {
   const existing = Object.prototype.hasOwnProperty.call(data, id) ? data[id] : undefined;
@@ -85,6 +103,20 @@ function addElement(data: MutableSd, id: string, params: Record<string, string>)
  */
 export function parseStructuredData(s: string, pos: number, end: number, strict: boolean): StructuredDataMatch | null {
   const data: MutableSd = {};
+  const stop = scan(s, pos, end, strict, data);
+  return stop < 0 ? null : { data, end: stop };
+}
+
+/**
+ * Where parseStructuredData's match would end (-1 where it would return null), without building anything: what a
+ * grammar needs to find MSG. The same scan, so the same answer.
+ */
+export function structuredDataEnd(s: string, pos: number, end: number, strict: boolean): number {
+  return scan(s, pos, end, strict, null);
+}
+
+/** The scan behind both: builds into `data` unless it is null; returns the end index, or -1 for "not structured data". */
+function scan(s: string, pos: number, end: number, strict: boolean, data: MutableSd | null): number {
   let i = pos;
   while (i < end && s.charCodeAt(i) === LBRACKET) {
     i++;
@@ -92,12 +124,12 @@ export function parseStructuredData(s: string, pos: number, end: number, strict:
     const idStart = i;
     while (i < end && isNameChar(s.charCodeAt(i)) && s.charCodeAt(i) !== LBRACKET) i++;
     if (i === idStart) {
-      if (strict) return null;
+      if (strict) return -1;
       i = skipElement(s, i, end);
       continue;
     }
-    const id = s.slice(idStart, i);
-    const params: Record<string, string> = {};
+    const idEnd = i;
+    const params: Record<string, string> | null = data === null ? null : {};
     let count = 0;
     let ok = false;
     let truncated = false;
@@ -118,39 +150,40 @@ export function parseStructuredData(s: string, pos: number, end: number, strict:
       if (nameEnd === nameStart || i >= end || s.charCodeAt(i) !== EQUALS) break;
       i++;
       if (!strict) while (i < end && s.charCodeAt(i) === SP) i++;
-      let value: string;
+      let value = '';
       if (i < end && s.charCodeAt(i) === DQUOTE) {
-        value = quotedValue(s, i + 1, end);
+        if (params === null) skipQuoted(s, i + 1, end);
+        else value = quotedValue(s, i + 1, end);
         i = valueEnd;
         if (!valueClosed) {
-          if (strict) return null;
-          setOwn(params, s.slice(nameStart, nameEnd), value);
+          if (strict) return -1;
+          if (params !== null) setOwn(params, s.slice(nameStart, nameEnd), value);
           count++;
           truncated = true;
           break;
         }
       } else {
-        if (strict) return null;
+        if (strict) return -1;
         const valueStart = i;
         while (i < end && s.charCodeAt(i) !== SP && s.charCodeAt(i) !== RBRACKET) i++;
         if (i === valueStart) break;
-        value = s.slice(valueStart, i);
+        if (params !== null) value = s.slice(valueStart, i);
       }
-      setOwn(params, s.slice(nameStart, nameEnd), value);
+      if (params !== null) setOwn(params, s.slice(nameStart, nameEnd), value);
       count++;
     }
     if (truncated) {
-      addElement(data, id, params);
+      if (data !== null && params !== null) addElement(data, s.slice(idStart, idEnd), params);
       i = end;
       break;
     }
     if (!ok || (strict && count === 0)) {
-      if (strict) return null;
+      if (strict) return -1;
       i = skipElement(s, i, end);
       continue;
     }
-    addElement(data, id, params);
+    if (data !== null && params !== null) addElement(data, s.slice(idStart, idEnd), params);
   }
-  if (strict && i < end && s.charCodeAt(i) !== SP) return null;
-  return { data, end: i };
+  if (strict && i < end && s.charCodeAt(i) !== SP) return -1;
+  return i;
 }

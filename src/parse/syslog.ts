@@ -17,7 +17,7 @@ import { looksLikeRfc5424, parseRfc5424 } from './rfc5424.js';
 import type { ParseOptions, SyslogMessage } from './types.js';
 
 function unknown(message: string, pri: number): ParsedMessage {
-  return new ParsedMessage('unknown', pri, facilityOf(pri), severityOf(pri), null, null, null, null, null, message);
+  return new ParsedMessage('unknown', pri, facilityOf(pri), severityOf(pri), null, null, null, null, message, message);
 }
 
 function parseText(s: string, opts: ParseOptions): ParsedMessage {

@@ -13,6 +13,9 @@ const LINES = [
   '<13>2019-10-11 22:14:15.123 host app[1]: rsyslog-style stamp in BSD framing',
   '<189>16261: router1: *Mar  1 18:46:11.123: %SYS-5-CONFIG_I: Configured from console',
   '<13>Feb 30 10:00:00 host app: no such day',
+  '<13>Oct 11 22:14:15 host app[1]: [origin ip="10.0.0.1"][meta __proto__="x" a="\\]"] structured data in BSD framing',
+  '<165>1 2003-10-11T22:14:15Z host app - - [x a=] [y b="1"] malformed elements are dropped',
+  '<165>1 2003-10-11T22:14:15Z host app - - [x a="unterminated',
   'no header at all',
 ];
 
@@ -44,6 +47,13 @@ describe('parseSyslogDeferred', () => {
     parseSyslogDeferred('<13>Jun  1 00:00:00 other app: y', opts);
     expect(m.timestamp).toBe('2024-12-31T23:59:50+01:00');
     expect(m.timestampMs).toBe(Date.UTC(2024, 11, 31, 22, 59, 50));
+  });
+
+  it('builds its structured data once, when first read', () => {
+    const m = parseSyslogDeferred('<165>1 2003-10-11T22:14:15Z host app - - [x a="1"] msg', { timezone: 'UTC', now: NOW });
+    expect(m.structuredData).toEqual({ x: { a: '1' } });
+    expect(m.structuredData).toBe(m.structuredData);
+    expect(m.message).toBe('msg');
   });
 
   it('gives null timestamps for a line without one and for a stamp that names no real time', () => {
