@@ -1,8 +1,8 @@
 /**
  * The appliance under fuzz: the real CLI, `node dist/src/main.js run --config <tmp yaml>` (or, when this file runs
  * from source through tsx, `node --import tsx src/main.ts`), with every listener and the metrics server on
- * 127.0.0.1 port 0. Bound ports come from its JSON logs on stderr ("listening", "http listening", "ready"); it is
- * stopped by pid. Its stderr is read for the whole run (a full pipe would block its logger) and its fatal and
+ * 127.0.0.1 port 0, and the V8 inspector on 127.0.0.1 port 0 (for forced garbage collections, inspector.ts). Bound
+ * ports come from its JSON logs on stderr ("listening", "http listening", "ready"); it is stopped by pid. Its stderr is read for the whole run (a full pipe would block its logger) and its fatal and
  * error lines are kept.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { hasExited, stopChild, track } from '../bench/children.js';
 import { parsePromText, type Sample } from '../bench/prom-text.js';
+import { InspectorSession, inspectorUrl, type LiveReading } from './inspector.js';
 import type { HeapReading } from './monitor.js';
 
 const START_TIMEOUT_MS = 30_000;
@@ -40,14 +41,29 @@ export class FuzzAppliance {
   readonly httpPort: number;
   readonly #log: ApplianceLog;
   readonly #exited: Promise<ApplianceExit>;
+  readonly #inspector: InspectorSession;
 
-  constructor(child: ChildProcess, dir: string, ports: ReadonlyMap<string, number>, httpPort: number, log: ApplianceLog, exited: Promise<ApplianceExit>) {
+  constructor(
+    child: ChildProcess,
+    dir: string,
+    ports: ReadonlyMap<string, number>,
+    httpPort: number,
+    log: ApplianceLog,
+    exited: Promise<ApplianceExit>,
+    inspector: InspectorSession,
+  ) {
     this.#child = child;
     this.#dir = dir;
     this.ports = ports;
     this.httpPort = httpPort;
     this.#log = log;
     this.#exited = exited;
+    this.#inspector = inspector;
+  }
+
+  /** A full garbage collection, then the memory the appliance still holds. */
+  live(t: number): Promise<LiveReading> {
+    return this.#inspector.live(t);
   }
 
   get pid(): number {
@@ -117,6 +133,7 @@ export class FuzzAppliance {
 
   /** SIGTERM, SIGKILL after graceMs; resolves with how it exited. Removes the config and state directory. */
   async stop(graceMs = 20_000): Promise<ApplianceExit> {
+    await this.#inspector.close();
     await stopChild(this.#child, graceMs);
     const exit = await this.#exited;
     rmSync(this.#dir, { recursive: true, force: true });
@@ -137,12 +154,13 @@ export function startFuzzAppliance(yaml: string): Promise<FuzzAppliance> {
   const configFile = path.join(dir, 'fuzz.yaml');
   writeFileSync(configFile, yaml.replaceAll('STATE_DIR', JSON.stringify(path.join(dir, 'state'))));
   // stdout (incident JSON lines) is not read: it goes to /dev/null, so it can never block the appliance.
-  const child = spawn(process.execPath, [...cliCommand(), 'run', '--config', configFile], { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir });
+  const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', ...cliCommand(), 'run', '--config', configFile], { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir });
   track(child);
   const exited = new Promise<ApplianceExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const log: ApplianceLog = { tail: [], errors: [], errorCount: 0, fatal: 0 };
   const ports = new Map<string, number>();
   let httpPort = -1;
+  let inspector: string | null = null;
 
   return new Promise<FuzzAppliance>((resolve, reject) => {
     let settled = false;
@@ -162,24 +180,37 @@ export function startFuzzAppliance(yaml: string): Promise<FuzzAppliance> {
       for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
         const line = pending.slice(0, nl);
         pending = pending.slice(nl + 1);
+        inspector ??= inspectorUrl(line);
         const entry = readLogLine(line, log);
         if (settled || entry === null) continue;
         if (entry.msg === 'listening' && typeof entry.listener === 'string' && typeof entry.port === 'number') ports.set(entry.listener, entry.port);
         else if (entry.msg === 'http listening' && typeof entry.port === 'number') httpPort = entry.port;
         else if (entry.msg === 'ready') {
-          if (httpPort < 0) return fail('the appliance logged "ready" without its http port');
+          if (httpPort < 0 || inspector === null) return fail('the appliance logged "ready" without its http port or inspector URL');
           settled = true;
-          clearTimeout(timer);
-          resolve(new FuzzAppliance(child, dir, ports, httpPort, log, exited));
+          InspectorSession.connect(inspector, child.pid ?? -1).then(
+            (session) => {
+              clearTimeout(timer);
+              resolve(new FuzzAppliance(child, dir, ports, httpPort, log, exited, session));
+            },
+            (err: Error) => {
+              settled = false;
+              fail(`could not connect to the appliance's inspector: ${err.message}`);
+            },
+          );
         }
       }
     });
   });
 }
 
+/** What Node itself prints on stderr about the inspector: not the appliance's logs, not errors. */
+const INSPECTOR_LINE = /^(Debugger listening on |Debugger ending on |For help, see: |Debugger attached\.|Waiting for the debugger to disconnect)/;
+
 function readLogLine(line: string, log: ApplianceLog): Record<string, unknown> | null {
   log.tail.push(line.length > 2000 ? `${line.slice(0, 2000)}…` : line);
   if (log.tail.length > TAIL_LINES) log.tail.shift();
+  if (INSPECTOR_LINE.test(line)) return null;
   let entry: Record<string, unknown> | null = null;
   try {
     entry = JSON.parse(line) as Record<string, unknown>;

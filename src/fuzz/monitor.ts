@@ -1,9 +1,11 @@
 /**
  * Watches the appliance while it is fuzzed: every interval, its resident memory (VmRSS in /proc/PID/status), one
- * GET /healthz (5 s timeout) and its heap figures from /metrics. The samples feed the verdict: peak RSS, growth
- * over the last third of the run, and whether /healthz always answered 200; the heap figures say what the RSS is.
+ * GET /healthz (5 s timeout) and its heap figures from /metrics; every few seconds, a forced full garbage
+ * collection and the memory left after it (a "live" reading). The samples give the peak RSS and whether /healthz
+ * always answered 200; the live readings whether memory grew over the last third of the run.
  */
 import { readFileSync } from 'node:fs';
+import type { LiveReading } from './inspector.js';
 
 export interface MonitorSample {
   /** ms since the monitor started. */
@@ -27,6 +29,8 @@ export interface MonitorTarget {
   healthz(): Promise<{ status: number | null; ms: number }>;
   /** The appliance's heap figures (from its /metrics). */
   heap(): Promise<HeapReading | null>;
+  /** A forced full garbage collection, then its memory (inspector.ts); `t` is the monitor's clock. */
+  live(t: number): Promise<LiveReading>;
 }
 
 /** VmRSS or VmHWM of a process in bytes; null when it is gone or /proc is unreadable. */
@@ -44,18 +48,40 @@ export function readStatusBytes(pid: number, key: 'VmRSS' | 'VmHWM'): number | n
 export class Monitor {
   readonly #target: MonitorTarget;
   readonly #intervalMs: number;
+  readonly #liveIntervalMs: number;
   readonly #samples: MonitorSample[] = [];
+  readonly #live: LiveReading[] = [];
+  readonly #liveErrors: string[] = [];
   readonly #t0 = performance.now();
   #running = false;
   #loop: Promise<void> | null = null;
 
-  constructor(target: MonitorTarget, intervalMs: number) {
+  /** Samples every intervalMs; forces a full collection and reads the memory left every liveIntervalMs. */
+  constructor(target: MonitorTarget, intervalMs: number, liveIntervalMs: number) {
     this.#target = target;
     this.#intervalMs = intervalMs;
+    this.#liveIntervalMs = liveIntervalMs;
   }
 
   get samples(): readonly MonitorSample[] {
     return this.#samples;
+  }
+
+  get liveReadings(): readonly LiveReading[] {
+    return this.#live;
+  }
+
+  get liveErrors(): readonly string[] {
+    return this.#liveErrors;
+  }
+
+  /** A live reading now (also used for the final one, after the traffic). */
+  async liveReading(): Promise<void> {
+    try {
+      this.#live.push(await this.#target.live(performance.now() - this.#t0));
+    } catch (err) {
+      this.#liveErrors.push(`forced garbage collection failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   start(): void {
@@ -79,9 +105,14 @@ export class Monitor {
   }
 
   async #run(): Promise<void> {
+    let nextLive = performance.now() + this.#liveIntervalMs;
     while (this.#running) {
       const next = performance.now() + this.#intervalMs;
       await this.sample();
+      if (performance.now() >= nextLive) {
+        await this.liveReading();
+        nextLive = performance.now() + this.#liveIntervalMs;
+      }
       const wait = next - performance.now();
       if (wait > 0 && this.#running) await new Promise((r) => setTimeout(r, wait));
     }

@@ -18,6 +18,8 @@ export interface FuzzOptions {
   readonly rssLimitBytes: number;
   readonly rssGrowthBytes: number;
   readonly sampleIntervalMs: number;
+  /** How often the monitor forces a full garbage collection to read the memory the appliance really holds. */
+  readonly liveIntervalMs: number;
 }
 
 export const USAGE = `usage: npm run fuzz -- [--frames N] [--seed N] [--quick] [--json FILE] [--timeout SECONDS]
@@ -82,7 +84,8 @@ export function parseFuzzArgs(argv: readonly string[]): FuzzOptions | null {
     tcpWorkers: 6,
     resetConnections: quick ? 10 : 100,
     rssLimitBytes: (get('--rss-limit') === undefined ? 350 : count(get('--rss-limit')!, '--rss-limit')) * MiB,
-    rssGrowthBytes: 32 * MiB,
+    rssGrowthBytes: 16 * MiB,
     sampleIntervalMs: quick ? 100 : 250,
+    liveIntervalMs: quick ? 2000 : 5000,
   };
 }

@@ -13,10 +13,8 @@ function counts(record: Readonly<Record<string, number | undefined>>): string {
   return parts.length === 0 ? 'none' : parts.join(', ');
 }
 
-/** The lowest heap-in-use reading of the second half of the run: about the live heap right after a full GC. */
-function lowestHeapUsed(samples: FuzzResult['observations']['samples']): number | null {
-  const used = samples.slice(Math.floor(samples.length / 2)).flatMap((s) => (s.heap === null ? [] : [s.heap.usedBytes]));
-  return used.length === 0 ? null : Math.min(...used);
+function liveLine(r: FuzzResult['observations']['liveReadings'][number] | undefined): string {
+  return r === undefined ? 'none' : `RSS ${mb(r.rssBytes)}, heap used ${mb(r.heapUsedBytes)} of ${mb(r.heapTotalBytes)}, external ${mb(r.externalBytes)} (the collection took ${r.gcMs.toFixed(0)} ms)`;
 }
 
 export function summaryLines(options: FuzzOptions, result: FuzzResult): string[] {
@@ -43,8 +41,8 @@ export function summaryLines(options: FuzzOptions, result: FuzzResult): string[]
     );
   }
   lines.push(
-    `  memory: peak RSS ${mb(m?.peakBytes)} (limit ${mb(options.rssLimitBytes)}); max ${mb(m?.earlierMaxBytes)} in the first two thirds, ${mb(m?.lastThirdMaxBytes)} in the last (${m?.samples ?? 0} samples${m?.growthJudged === false ? '; growth not judged: under 30 s of traffic' : ''})`,
-    `          heap after the last full GC seen: ${mb(lowestHeapUsed(o.samples))} used; at the end ${mb(last?.heap?.usedBytes)} used of ${mb(last?.heap?.totalBytes)}, ${mb(last?.heap?.externalBytes)} external`,
+    `  memory: peak RSS ${mb(m?.peakBytes)} (limit ${mb(options.rssLimitBytes)}); after forced full GCs (${m?.liveReadings ?? 0}): highest ${mb(m?.earlierMaxBytes)} in the first two thirds, ${mb(m?.lastThirdMaxBytes)} in the last${m?.growthJudged === false ? ' (growth not judged: under 30 s of traffic)' : ''}`,
+    `          after the last full GC: ${liveLine(o.liveReadings.at(-1))}; the last sample before it: ${mb(last?.heap?.usedBytes)} heap used of ${mb(last?.heap?.totalBytes)}`,
     `  /healthz: ${o.samples.filter((x) => x.healthStatus === 200).length}/${o.samples.length} answered 200, slowest ${healthMs.length === 0 ? '?' : Math.max(...healthMs).toFixed(0)} ms; at the end ${o.finalHealthStatus ?? 'no answer'}`,
     `  unsafe patterns (${o.unsafe.patterns.join('  ')}): ${o.unsafe.refused ? 'refused' : 'NOT refused'} at load, exit code ${o.unsafe.exitCode}, in ${o.unsafe.ms.toFixed(0)} ms`,
     `  stop: exit code ${o.stopExit?.code ?? '?'}${o.stopExit?.signal ? ` (signal ${o.stopExit.signal})` : ''}; error log lines ${result.errorLogCount}`,

@@ -1,7 +1,8 @@
 /**
  * One fuzz run, start to verdict: check that catastrophic patterns are refused at load; start the appliance with
  * the fuzz config; send the UDP and TCP traffic at once while a monitor samples RSS and /healthz; run the
- * slowloris, connection-cap and denied phases; wait until the metrics account for everything (or 20 s pass);
+ * slowloris, connection-cap and denied phases; force a full garbage collection and read the memory left; wait
+ * until the metrics account for everything (or 20 s pass);
  * take the final readings; stop the appliance with SIGTERM; judge.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -60,7 +61,7 @@ async function fuzz(
   unsafe: FuzzObservations['unsafe'],
   progress: (line: string) => void,
 ): Promise<FuzzResult> {
-  const monitor = new Monitor(appliance, options.sampleIntervalMs);
+  const monitor = new Monitor(appliance, options.sampleIntervalMs, options.liveIntervalMs);
   monitor.start();
   // Traffic stops at the deadline, or at once if the appliance dies.
   const traffic = new AbortController();
@@ -115,6 +116,7 @@ async function fuzz(
   }
   const trafficSeconds = (performance.now() - trafficStart) / 1000;
   await monitor.stop();
+  if (appliance.alive) await monitor.liveReading();
 
   progress('waiting for the metrics to account for every frame...');
   const expected = tcpExpectation(tcp, phases.map((p) => p.expected));
@@ -138,6 +140,8 @@ async function fuzz(
     aliveAtEnd,
     finalHealthStatus: finalHealth?.status ?? null,
     samples: monitor.samples,
+    liveReadings: monitor.liveReadings,
+    liveErrors: monitor.liveErrors,
     peakRssBytes,
     udp,
     tcp,

@@ -3,6 +3,7 @@
  * made-up observations (a dead appliance, an unanswered /healthz, a growing RSS, a frame not accounted for).
  */
 import { tcpProblems, udpProblems, type TcpExpectation } from './accounting.js';
+import type { LiveReading } from './inspector.js';
 import type { MonitorSample } from './monitor.js';
 import { totalDrops, type IngestSnapshot } from './observed.js';
 import type { DropCounts } from './stream-model.js';
@@ -14,8 +15,8 @@ export interface VerdictLimits {
   /** Peak RSS must stay below this. */
   readonly rssBytes: number;
   /**
-   * RSS may grow at most this much (or 15% of its earlier peak, if more) in the last third of the traffic: room
-   * for V8, which collects its old generation lazily (the heap swings by tens of MB between full collections).
+   * RSS right after a forced full garbage collection may grow at most this much (or 10% of its earlier highest,
+   * if more) in the last third of the traffic.
    */
   readonly rssGrowthBytes: number;
 }
@@ -28,6 +29,9 @@ export interface FuzzObservations {
   readonly finalHealthStatus: number | null;
   /** Taken while the traffic ran. */
   readonly samples: readonly MonitorSample[];
+  /** Memory right after forced full collections: every few seconds during the traffic, and once after it. */
+  readonly liveReadings: readonly LiveReading[];
+  readonly liveErrors: readonly string[];
   /** VmHWM at the end: the peak between samples too. */
   readonly peakRssBytes: number | null;
   readonly udp: UdpTally;
@@ -44,13 +48,15 @@ export interface FuzzObservations {
 
 export interface MemoryFindings {
   readonly samples: number;
+  readonly liveReadings: number;
   /**
-   * Whether growth is judged: only over at least MIN_GROWTH_WINDOW_MS of samples. A shorter run is all warm-up
-   * (V8's heap and the allocator grow to their working size over the first tens of seconds).
+   * Whether growth is judged: only over at least MIN_GROWTH_WINDOW_MS, with a live reading on each side of the
+   * two-thirds mark. A shorter run is all warm-up (the allocator grows to its working size over the first
+   * seconds).
    */
   readonly growthJudged: boolean;
   readonly peakBytes: number;
-  /** Highest RSS in the first two thirds of the sampled time, and in the last third. */
+  /** Highest RSS after a forced full collection in the first two thirds of the time, and in the last third. */
   readonly earlierMaxBytes: number;
   readonly lastThirdMaxBytes: number;
   readonly growthBytes: number;
@@ -68,26 +74,35 @@ export interface Verdict {
 const MIN_SAMPLES = 3;
 export const MIN_GROWTH_WINDOW_MS = 30_000;
 
-export function memoryFindings(samples: readonly MonitorSample[], peakRssBytes: number | null, limits: VerdictLimits): MemoryFindings | null {
+export function memoryFindings(
+  samples: readonly MonitorSample[],
+  live: readonly LiveReading[],
+  peakRssBytes: number | null,
+  limits: VerdictLimits,
+): MemoryFindings | null {
   const rss = samples.filter((s): s is MonitorSample & { rssBytes: number } => s.rssBytes !== null);
   if (rss.length < MIN_SAMPLES) return null;
   const t0 = rss[0]!.t;
-  const cut = t0 + ((rss[rss.length - 1]!.t - t0) * 2) / 3;
+  const tEnd = Math.max(rss[rss.length - 1]!.t, ...live.map((r) => r.t));
+  const cut = t0 + ((tEnd - t0) * 2) / 3;
   let earlier = 0;
   let last = 0;
-  for (const s of rss) {
-    if (s.t <= cut) earlier = Math.max(earlier, s.rssBytes);
-    else last = Math.max(last, s.rssBytes);
+  for (const r of live) {
+    if (r.t <= cut) earlier = Math.max(earlier, r.rssBytes);
+    else last = Math.max(last, r.rssBytes);
   }
-  const peak = Math.max(earlier, last, peakRssBytes ?? 0);
+  let peak = peakRssBytes ?? 0;
+  for (const s of rss) peak = Math.max(peak, s.rssBytes);
+  for (const r of live) peak = Math.max(peak, r.rssBytes);
   return {
     samples: rss.length,
-    growthJudged: rss[rss.length - 1]!.t - t0 >= MIN_GROWTH_WINDOW_MS,
+    liveReadings: live.length,
+    growthJudged: tEnd - t0 >= MIN_GROWTH_WINDOW_MS && earlier > 0 && last > 0,
     peakBytes: peak,
     earlierMaxBytes: earlier,
     lastThirdMaxBytes: last,
     growthBytes: Math.max(0, last - earlier),
-    allowedGrowthBytes: Math.max(limits.rssGrowthBytes, earlier * 0.15),
+    allowedGrowthBytes: Math.max(limits.rssGrowthBytes, earlier * 0.1),
   };
 }
 
@@ -108,12 +123,15 @@ export function judge(o: FuzzObservations): Verdict {
   const unhealthy = o.samples.filter((s) => s.healthStatus !== 200).length;
   if (unhealthy > 0) failures.push(`/healthz did not answer 200 (within 5 s) ${unhealthy} of ${o.samples.length} times during the run`);
 
-  const memory = memoryFindings(o.samples, o.peakRssBytes, o.limits);
+  const memory = memoryFindings(o.samples, o.liveReadings, o.peakRssBytes, o.limits);
+  for (const e of o.liveErrors) failures.push(e);
   if (memory === null) failures.push(`too few RSS samples (${o.samples.filter((s) => s.rssBytes !== null).length}) to judge memory`);
   else {
     if (memory.peakBytes >= o.limits.rssBytes) failures.push(`peak RSS ${mb(memory.peakBytes)}, limit ${mb(o.limits.rssBytes)}`);
     if (memory.growthJudged && memory.growthBytes > memory.allowedGrowthBytes) {
-      failures.push(`RSS grew ${mb(memory.growthBytes)} in the last third of the run (${mb(memory.earlierMaxBytes)} → ${mb(memory.lastThirdMaxBytes)}; allowed ${mb(memory.allowedGrowthBytes)})`);
+      failures.push(
+        `RSS after a full GC grew ${mb(memory.growthBytes)} in the last third of the run (${mb(memory.earlierMaxBytes)} → ${mb(memory.lastThirdMaxBytes)}; allowed ${mb(memory.allowedGrowthBytes)})`,
+      );
     }
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tcpExpectation } from '../../src/fuzz/accounting.js';
+import type { LiveReading } from '../../src/fuzz/inspector.js';
 import type { MonitorSample } from '../../src/fuzz/monitor.js';
 import type { IngestSnapshot } from '../../src/fuzz/observed.js';
 import type { TcpTally } from '../../src/fuzz/tcp-sender.js';
@@ -52,6 +53,11 @@ function samples(rssMiB: (i: number) => number, n = 30, everyMs = 2000): Monitor
   return Array.from({ length: n }, (_, i) => ({ t: i * everyMs, rssBytes: rssMiB(i) * MiB, healthStatus: 200, healthMs: 2, heap: null }));
 }
 
+/** n readings after forced full collections, 6 s apart (a minute for 11). */
+function live(rssMiB: (i: number) => number, n = 11, everyMs = 6000): LiveReading[] {
+  return Array.from({ length: n }, (_, i) => ({ t: i * everyMs, rssBytes: rssMiB(i) * MiB, heapUsedBytes: 30 * MiB, heapTotalBytes: 36 * MiB, externalBytes: 3 * MiB, gcMs: 40 }));
+}
+
 function observations(over: Partial<FuzzObservations> = {}): FuzzObservations {
   return {
     framesPlanned: 2000,
@@ -60,6 +66,8 @@ function observations(over: Partial<FuzzObservations> = {}): FuzzObservations {
     aliveAtEnd: true,
     finalHealthStatus: 200,
     samples: samples((i) => 100 + Math.min(i, 10)),
+    liveReadings: live(() => 90),
+    liveErrors: [],
     peakRssBytes: 112 * MiB,
     udp,
     tcp,
@@ -100,16 +108,21 @@ describe('the fuzz verdict', () => {
     failsWith(observations({ finalHealthStatus: 503 }), /healthz at the end: 503/);
   });
 
-  it('fails when RSS passes the limit, or keeps growing in the last third', () => {
+  it('fails when RSS passes the limit, or what is left after a full GC keeps growing in the last third', () => {
     failsWith(observations({ peakRssBytes: 260 * MiB }), /peak RSS 260\.0 MB, limit 250\.0 MB/);
-    failsWith(observations({ samples: samples((i) => 100 + i * 3) }), /RSS grew 30\.0 MB in the last third/);
-    // Warm-up growth early, then flat: fine.
-    expect(judge(observations({ samples: samples((i) => (i < 10 ? 80 + i * 5 : 130)) })).pass).toBe(true);
-    // Under 30 s of samples, growth is all warm-up and not judged; the peak still is.
-    const short = judge(observations({ samples: samples((i) => 100 + i * 2, 30, 500) }));
+    failsWith(observations({ liveReadings: live((i) => 90 + i * 5) }), /RSS after a full GC grew 20\.0 MB in the last third of the run \(120\.0 MB → 140\.0 MB; allowed 16\.0 MB\)/);
+    // Warm-up growth early, then level: fine; so is a sawtooth of garbage between collections in the samples.
+    expect(judge(observations({ liveReadings: live((i) => (i < 4 ? 60 + i * 10 : 100)) })).pass).toBe(true);
+    expect(judge(observations({ samples: samples((i) => 100 + (i % 10) * 8) })).pass).toBe(true);
+    // Under 30 s, growth is all warm-up and not judged; the peak still is.
+    const short = judge(observations({ liveReadings: live((i) => 90 + i * 5, 11, 2000), samples: samples(() => 100, 30, 500) }));
     expect(short.pass).toBe(true);
     expect(short.memory!.growthJudged).toBe(false);
     failsWith(observations({ samples: samples((i) => 100 + i * 10, 30, 500) }), /peak RSS 390\.0 MB/);
+  });
+
+  it('fails when a forced garbage collection failed', () => {
+    failsWith(observations({ liveErrors: ['forced garbage collection failed: inspector HeapProfiler.collectGarbage: no answer within 15000 ms'] }), /forced garbage collection failed/);
   });
 
   it('fails with too few samples to judge memory', () => {
@@ -154,12 +167,13 @@ describe('the fuzz verdict', () => {
 });
 
 describe('memory findings', () => {
-  it('compares the highest RSS of the last third of the time with the first two thirds', () => {
-    const m = memoryFindings(samples((i) => (i < 20 ? 100 : 110)), null, { rssBytes: 250 * MiB, rssGrowthBytes: 16 * MiB })!;
+  it('compares the highest RSS after a full GC in the last third of the time with the first two thirds', () => {
+    const m = memoryFindings(samples(() => 120), live((i) => (i < 7 ? 100 : 110)), null, { rssBytes: 250 * MiB, rssGrowthBytes: 16 * MiB })!;
     expect(m.earlierMaxBytes).toBe(100 * MiB);
     expect(m.lastThirdMaxBytes).toBe(110 * MiB);
     expect(m.growthBytes).toBe(10 * MiB);
     expect(m.allowedGrowthBytes).toBe(16 * MiB);
-    expect(m.peakBytes).toBe(110 * MiB);
+    expect(m.peakBytes).toBe(120 * MiB);
+    expect(m.growthJudged).toBe(true);
   });
 });
