@@ -1,9 +1,9 @@
 /**
  * The configs the fuzz run starts the appliance with. The main one: two UDP and four TCP listeners on 127.0.0.1
  * port 0 (one of each for the traffic; one that denies loopback per transport; a TCP listener with a 1 s
- * idleTimeout for slowloris and one with maxConnections 4), the shipped default rules, and extra rules whose
- * patterns the load-time check accepts although V8 backtracks on them (quadratic at worst: the regex-hostile
- * lines aim at them). The other one holds only patterns the check must refuse.
+ * idleTimeout for slowloris and one with maxConnections 4), alerting.maxOpenIncidents 1,000, the shipped default
+ * rules, and extra rules whose patterns the load-time check accepts although V8 backtracks on them (quadratic at
+ * worst: the regex-hostile lines aim at them). The other one holds only patterns the check must refuse.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -24,6 +24,11 @@ export const UDP_MAX_MESSAGE_BYTES = 16 * 1024;
 /** The TCP listeners' maxFrameBytes: the default. */
 export const TCP_MAX_FRAME_BYTES = 64 * 1024;
 export const TCP_CAP_CONNECTIONS = 4;
+/**
+ * Below the default 10,000, so that a run reaches it early: the cap is exercised (incidents evicted) and the
+ * state keyed by sender input levels off, which lets the memory check tell a leak from new keys.
+ */
+export const MAX_OPEN_INCIDENTS = 1000;
 export const TCP_IDLE_TIMEOUT_MS = 1000;
 /** An allow list no loopback sender is on (TEST-NET-1). */
 const NOBODY = '192.0.2.0/24';
@@ -82,6 +87,7 @@ export function fuzzConfigYaml(): string {
     'stateDir: STATE_DIR',
     'timezone: UTC',
     `rules: ${JSON.stringify(rules)}`,
+    `alerting: { maxOpenIncidents: ${MAX_OPEN_INCIDENTS} }`,
     'notify: { console: {} }',
     'log: { level: info }',
     '',

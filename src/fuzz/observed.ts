@@ -19,6 +19,8 @@ export interface IngestSnapshot {
   readonly latencyOver1s: number;
   readonly latencyCount: number;
   readonly incidentsOpened: number;
+  /** Incidents closed early at alerting.maxOpenIncidents. */
+  readonly incidentsEvicted: number;
   readonly ruleMatches: number;
 }
 
@@ -55,6 +57,7 @@ export function ingestSnapshot(samples: readonly Sample[]): IngestSnapshot {
     latencyOver1s: latencyCount - withinOneSecond,
     latencyCount,
     incidentsOpened: sumOf(samples, 'syslog_incidents_opened_total'),
+    incidentsEvicted: sumOf(samples, 'syslog_incidents_evicted_total'),
     ruleMatches: sumOf(samples, 'syslog_rule_matches_total'),
   };
 }

@@ -17,6 +17,7 @@ export interface FuzzOptions {
   readonly resetConnections: number;
   readonly rssLimitBytes: number;
   readonly rssGrowthBytes: number;
+  readonly liveGrowthBytes: number;
   readonly sampleIntervalMs: number;
   /** How often the monitor forces a full garbage collection to read the memory the appliance really holds. */
   readonly liveIntervalMs: number;
@@ -34,7 +35,7 @@ catastrophic regex is refused at load. Ends with "fuzz: PASS (...)" or "fuzz: FA
   --json FILE      write the figures and the verdict as JSON
   --timeout S      give up (FAIL) after S seconds (default 1200; --quick: 180)
   --udp-rate N     UDP datagrams per second (default 20000)
-  --rss-limit MB   the appliance's peak RSS must stay below this (default 350)
+  --rss-limit MB   the appliance's peak RSS must stay below this (default 250)
 `;
 
 const MiB = 1024 * 1024;
@@ -83,8 +84,9 @@ export function parseFuzzArgs(argv: readonly string[]): FuzzOptions | null {
     udpBytesPerSecond: 40 * MiB,
     tcpWorkers: 6,
     resetConnections: quick ? 10 : 100,
-    rssLimitBytes: (get('--rss-limit') === undefined ? 350 : count(get('--rss-limit')!, '--rss-limit')) * MiB,
-    rssGrowthBytes: 16 * MiB,
+    rssLimitBytes: (get('--rss-limit') === undefined ? 250 : count(get('--rss-limit')!, '--rss-limit')) * MiB,
+    rssGrowthBytes: 32 * MiB,
+    liveGrowthBytes: 8 * MiB,
     sampleIntervalMs: quick ? 100 : 250,
     liveIntervalMs: quick ? 2000 : 5000,
   };

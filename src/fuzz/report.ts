@@ -22,7 +22,6 @@ export function summaryLines(options: FuzzOptions, result: FuzzResult): string[]
   const s = o.snapshot;
   const m = result.verdict.memory;
   const healthMs = o.samples.map((x) => x.healthMs);
-  const last = o.samples.at(-1);
   const lines = [
     `fuzz run: seed ${options.seed}, ${options.frames} frames planned; ${result.totalSeconds.toFixed(1)} s in all, traffic ${result.trafficSeconds.toFixed(1)} s, metrics settled in ${result.settleSeconds.toFixed(1)} s`,
     `  udp: ${o.udp.sent} datagrams (${mb(o.udp.bytesSent)}; the sender waited ${o.udp.windowStalls} times for the appliance to catch up), expected: ${counts(o.udp.outcomes)}`,
@@ -37,12 +36,14 @@ export function summaryLines(options: FuzzOptions, result: FuzzResult): string[]
       `  appliance counted: udp ${s.received.udp} received, drops ${formatDrops(s.drops.udp)}, kernel drops ${s.kernelDrops ?? 'unknown'}`,
       `                     tcp ${s.received.tcp} frames (${mb(s.bytes.tcp)}), drops ${formatDrops(s.drops.tcp)}`,
       `                     connections opened ${s.connectionsOpened}, closed ${counts(s.closed)}, open now ${s.connectionsOpen}`,
-      `                     parsed ${counts(s.parsed)}; rule matches ${s.ruleMatches}, incidents opened ${s.incidentsOpened}; ${s.latencyOver1s} messages over 1 s in the pipeline`,
+      `                     parsed ${counts(s.parsed)}; rule matches ${s.ruleMatches}, incidents opened ${s.incidentsOpened}, evicted at the cap ${s.incidentsEvicted}; ${s.latencyOver1s} messages over 1 s in the pipeline`,
     );
   }
   lines.push(
-    `  memory: peak RSS ${mb(m?.peakBytes)} (limit ${mb(options.rssLimitBytes)}); after forced full GCs (${m?.liveReadings ?? 0}): highest ${mb(m?.earlierMaxBytes)} in the first two thirds, ${mb(m?.lastThirdMaxBytes)} in the last${m?.growthJudged === false ? ' (growth not judged: under 30 s of traffic)' : ''}`,
-    `          after the last full GC: ${liveLine(o.liveReadings.at(-1))}; the last sample before it: ${mb(last?.heap?.usedBytes)} heap used of ${mb(last?.heap?.totalBytes)}`,
+    `  memory: peak RSS ${mb(m?.peakBytes)} (limit ${mb(options.rssLimitBytes)}); ${m?.liveReadings ?? 0} forced full GCs${m?.growthJudged === false ? ' (growth not judged: under 30 s of traffic)' : ''}`,
+    `          RSS after them: highest ${mb(m?.earlierMaxBytes)} in the first two thirds, ${mb(m?.lastThirdMaxBytes)} in the last`,
+    `          heap used + external after them: lowest ${mb(m?.liveMiddleMinBytes)} in the middle third, ${mb(m?.liveLastMinBytes)} in the last`,
+    `          after the last one: ${liveLine(o.liveReadings.at(-1))}`,
     `  /healthz: ${o.samples.filter((x) => x.healthStatus === 200).length}/${o.samples.length} answered 200, slowest ${healthMs.length === 0 ? '?' : Math.max(...healthMs).toFixed(0)} ms; at the end ${o.finalHealthStatus ?? 'no answer'}`,
     `  unsafe patterns (${o.unsafe.patterns.join('  ')}): ${o.unsafe.refused ? 'refused' : 'NOT refused'} at load, exit code ${o.unsafe.exitCode}, in ${o.unsafe.ms.toFixed(0)} ms`,
     `  stop: exit code ${o.stopExit?.code ?? '?'}${o.stopExit?.signal ? ` (signal ${o.stopExit.signal})` : ''}; error log lines ${result.errorLogCount}`,

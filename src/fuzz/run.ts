@@ -151,7 +151,7 @@ async function fuzz(
     unsafe,
     stopExit,
     fatalLogs,
-    limits: { rssBytes: options.rssLimitBytes, rssGrowthBytes: options.rssGrowthBytes },
+    limits: { rssBytes: options.rssLimitBytes, rssGrowthBytes: options.rssGrowthBytes, liveGrowthBytes: options.liveGrowthBytes },
   };
   return {
     observations,

@@ -48,6 +48,10 @@ describe('npm run fuzz, shortened', () => {
     expect(o.aliveAtEnd).toBe(true);
     expect(o.stopExit).toEqual({ code: 0, signal: null });
     expect(o.unsafe.refused).toBe(true);
+    // Forced full collections through the inspector worked (every 2 s with --quick's interval, and after the traffic).
+    expect(o.liveErrors).toEqual([]);
+    expect(o.liveReadings.length).toBeGreaterThanOrEqual(1);
+    expect(o.liveReadings.at(-1)!.heapUsedBytes).toBeGreaterThan(0);
     // The run exercised what it claims to: every family both ways, every drop reason the appliance can count today.
     for (const f of PAYLOAD_FAMILIES) {
       expect(o.udp.families[f] ?? 0, `udp ${f}`).toBeGreaterThan(0);
