@@ -16,6 +16,9 @@ import { SourceAllowlist, normalizeRemoteAddress } from './source-allowlist.js';
 import { StreamConnection, type StreamConnectionContext } from './stream-connection.js';
 import type { BoundAddress, IngestListener, IngestObserver, ListenerDeps } from './types.js';
 
+/** Stands in for the address of a connection reset before it was accepted (the kernel no longer knows it). */
+const UNKNOWN_PEER = 'unknown';
+
 const DEFAULT_SHUTDOWN_GRACE_MS = 1000;
 const MAX_TLS_HANDSHAKE_MS = 60_000;
 
@@ -180,12 +183,15 @@ export class TcpListener implements IngestListener {
   }
 
   readonly #onConnection = (raw: net.Socket): void => {
-    if (this.#state !== 'running' || raw.remoteAddress === undefined) {
+    if (this.#state !== 'running') {
       raw.destroy();
       return;
     }
-    const remoteAddress = normalizeRemoteAddress(raw.remoteAddress);
-    if (!this.#allowlist.allowsAll && !this.#allowlist.allows(remoteAddress)) {
+    // A connection the sender reset while it waited in the listen backlog (the event loop was busy) has no peer
+    // address any more, but the frames it sent are still readable: read them, as from an unknown sender, unless
+    // an allowlist needs to know who sent them, and then count the connection as denied.
+    const remoteAddress = raw.remoteAddress === undefined ? UNKNOWN_PEER : normalizeRemoteAddress(raw.remoteAddress);
+    if (!this.#allowlist.allowsAll && (raw.remoteAddress === undefined || !this.#allowlist.allows(remoteAddress))) {
       this.#drops.drop('denied', remoteAddress);
       raw.destroy();
       return;

@@ -1,7 +1,7 @@
 import { describe, it, expect, afterEach, beforeAll } from 'vitest';
 import net from 'node:net';
 import tls from 'node:tls';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { pino } from 'pino';
 import { TcpListener } from '../../src/ingest/tcp-listener.js';
 import { AppError, BindError } from '../../src/errors.js';
@@ -150,6 +150,25 @@ describe('TcpListener (plain TCP)', () => {
     const fourth = await connect(port);
     await write(fourth, '<13>from d\n');
     await waitFor(() => sink.frames.length === 3, 'a frame from the new connection');
+  });
+
+  // spawnSync blocks this process's event loop while a child connects, sends and resets: the kernel completes the
+  // handshake in the listen backlog, and the listener accepts a connection whose peer address is already gone.
+  const sendThenResetWhileBlocked = (port: number, text: string) =>
+    spawnSync(process.execPath, ['-e', `const c=require('net').connect(${port},'127.0.0.1',()=>c.write(${JSON.stringify(text)},()=>setTimeout(()=>{c.resetAndDestroy();setTimeout(()=>{},50)},50)));c.on('error',()=>{})`], { timeout: 10_000 });
+
+  it('reads the frames of a connection reset before it was accepted (its peer address is gone)', async () => {
+    const { sink, observer, port } = await startListener(streamConfig());
+    expect(sendThenResetWhileBlocked(port, '<13>one\n<13>two\n<13>three\n').status).toBe(0);
+    await waitFor(() => observer.closeCount('tcp', 'eof') + observer.closeCount('tcp', 'error') === 1, 'the connection to close');
+    expect(sink.texts()).toEqual(['<13>one', '<13>two', '<13>three']);
+  });
+
+  it('with an allow list, a connection reset before it was accepted is counted as denied', async () => {
+    const { sink, observer, port } = await startListener(streamConfig({ allow: ['127.0.0.1'] }));
+    expect(sendThenResetWhileBlocked(port, '<13>one\n').status).toBe(0);
+    await waitFor(() => observer.dropCount('tcp', 'denied') === 1, 'the denied count');
+    expect(sink.frames).toEqual([]);
   });
 
   it('refuses senders outside the allow list before reading anything', async () => {
