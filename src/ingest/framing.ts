@@ -3,9 +3,10 @@
  * - octet counting: `<len> <msg>` where len is [1-9][0-9]* (at most 10 digits) followed by one space;
  * - non-transparent framing: anything else runs to the next LF or NUL; one trailing CR is stripped (CRLF).
  *
- * Pure and synchronous: push() calls onFrame/onDrop before it returns. Frames are slices of the pushed chunk
- * (zero copy) unless a frame spans chunks, in which case its bytes are copied once into a carry buffer that is
- * then handed to onFrame. Receivers must not mutate frame bytes. Memory per framer is bounded by maxFrameBytes + 1.
+ * Pure and synchronous: push() calls onFrame (or onFrameAt)/onDrop before it returns. Frames are slices of the
+ * pushed chunk (zero copy) unless a frame spans chunks, in which case its bytes are copied once into a carry buffer
+ * that is then handed over. onFrameAt gets the frame as a range of that buffer, so that no Buffer object is made
+ * per frame. Receivers must not mutate frame bytes. Memory per framer is bounded by maxFrameBytes + 1.
  *
  * Every pushed byte ends up in exactly one of: a delivered frame, a dropped frame, or framing overhead
  * (octet-count header, LF/NUL terminators, the stripped CR); `stats()` exposes the sums.
@@ -19,6 +20,7 @@ const SP = 0x20;
 const DIGIT_0 = 0x30;
 const DIGIT_1 = 0x31;
 const DIGIT_9 = 0x39;
+const EMPTY = Buffer.alloc(0);
 
 /** An octet count longer than this many digits is not believed (bad_frame). */
 export const MAX_OCTET_COUNT_DIGITS = 10;
@@ -32,7 +34,12 @@ export interface StreamFramerOptions {
    */
   readonly maxOctetCount?: number;
   /** A complete frame, without framing. The buffer may share memory with the pushed chunk. */
-  readonly onFrame: (bytes: Buffer) => void;
+  readonly onFrame?: (bytes: Buffer) => void;
+  /**
+   * Instead of onFrame: a complete frame as the range [start, end) of `buf` (the pushed chunk, or the carry that a
+   * frame spanning chunks was copied into; the receiver may keep it). One of onFrame and onFrameAt is required.
+   */
+  readonly onFrameAt?: (buf: Buffer, start: number, end: number) => void;
   /** A frame (or would-be frame) thrown away: oversize, bad_frame, empty, truncated. */
   readonly onDrop: (reason: DropReason) => void;
 }
@@ -66,7 +73,7 @@ type State =
 export class StreamFramer {
   readonly #maxFrameBytes: number;
   readonly #maxOctetCount: number;
-  readonly #onFrame: (bytes: Buffer) => void;
+  readonly #onFrameAt: (buf: Buffer, start: number, end: number) => void;
   readonly #onDrop: (reason: DropReason) => void;
 
   #state: State = 'start';
@@ -79,6 +86,9 @@ export class StreamFramer {
   /** An empty line right after an octet-counted frame is the sender's trailer, not an empty frame. */
   #trailerAllowed = false;
   #frameFollowsOctets = false;
+  /** The range #takeFrame found (second and third results, kept here rather than in an object per frame). */
+  #frameStart = 0;
+  #frameEnd = 0;
   #ended = false;
   #pushing = false;
 
@@ -95,7 +105,10 @@ export class StreamFramer {
     }
     this.#maxFrameBytes = options.maxFrameBytes;
     this.#maxOctetCount = options.maxOctetCount ?? Math.max(options.maxFrameBytes * 16, 1024 * 1024);
-    this.#onFrame = options.onFrame;
+    const { onFrame, onFrameAt } = options;
+    if (onFrameAt !== undefined) this.#onFrameAt = onFrameAt;
+    else if (onFrame !== undefined) this.#onFrameAt = (buf, start, end) => onFrame(buf.subarray(start, end));
+    else throw new TypeError('StreamFramer needs onFrame or onFrameAt');
     this.#onDrop = options.onDrop;
   }
 
@@ -281,33 +294,37 @@ export class StreamFramer {
       this.#drop('oversize');
       return;
     }
-    let frame = this.#takeFrame(chunk, start, end);
-    if (frame.length > 0 && frame[frame.length - 1] === CR) {
-      frame = frame.subarray(0, frame.length - 1);
+    const buf = this.#takeFrame(chunk, start, end);
+    start = this.#frameStart;
+    end = this.#frameEnd;
+    if (end > start && buf[end - 1] === CR) {
+      end--;
       this.#overheadBytes++;
     }
-    this.#deliver(frame);
+    this.#deliver(buf, start, end);
   }
 
   /** An octet-counted body is complete at chunk[end]. */
   #finishOctets(chunk: Buffer, start: number, end: number): void {
-    let frame = this.#takeFrame(chunk, start, end);
+    const buf = this.#takeFrame(chunk, start, end);
+    start = this.#frameStart;
+    end = this.#frameEnd;
     // The body should carry no trailer, but some senders count their LF / CRLF / NUL in: strip one.
-    const last = frame.length > 0 ? frame[frame.length - 1] : undefined;
+    const last = end > start ? buf[end - 1] : undefined;
     if (last === LF || last === NUL) {
       let cut = 1;
-      if (frame.length > 1 && frame[frame.length - 2] === CR) cut = 2;
-      frame = frame.subarray(0, frame.length - cut);
+      if (end - start > 1 && buf[end - 2] === CR) cut = 2;
+      end -= cut;
       this.#overheadBytes += cut;
     }
     this.#state = 'start';
     this.#frameFollowsOctets = false;
-    this.#deliver(frame);
+    this.#deliver(buf, start, end);
     this.#trailerAllowed = true;
   }
 
-  #deliver(frame: Buffer): void {
-    const len = frame.length;
+  #deliver(buf: Buffer, start: number, end: number): void {
+    const len = end - start;
     if (len > this.#maxFrameBytes) {
       this.#droppedBytes += len;
       this.#drop('oversize');
@@ -316,7 +333,7 @@ export class StreamFramer {
     } else {
       this.#frames++;
       this.#frameBytes += len;
-      this.#onFrame(frame);
+      this.#onFrameAt(buf, start, end);
     }
   }
 
@@ -325,14 +342,23 @@ export class StreamFramer {
     this.#onDrop(reason);
   }
 
-  /** The frame made of the carry plus chunk[start, end); hands the carry over (no copy when there is none). */
+  /**
+   * The frame made of the carry plus chunk[start, end): the buffer it is in, its range in #frameStart/#frameEnd.
+   * Hands the carry over (no copy when there is none).
+   */
   #takeFrame(chunk: Buffer | null, start: number, end: number): Buffer {
-    if (this.#carryLen === 0) return chunk === null ? Buffer.alloc(0) : chunk.subarray(start, end);
+    if (this.#carryLen === 0) {
+      this.#frameStart = chunk === null ? 0 : start;
+      this.#frameEnd = chunk === null ? 0 : end;
+      return chunk ?? EMPTY;
+    }
     if (chunk !== null && end > start) this.#append(chunk, start, end, 0);
-    const frame = this.#carry!.subarray(0, this.#carryLen);
+    const carry = this.#carry!;
+    this.#frameStart = 0;
+    this.#frameEnd = this.#carryLen;
     this.#carry = null;
     this.#carryLen = 0;
-    return frame;
+    return carry;
   }
 
   /** Copy src[start, end) into the carry; `exactSize` > 0 sizes a new carry exactly (octet-counted bodies). */

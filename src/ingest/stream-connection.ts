@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { DropReporter } from './drop-reporter.js';
 import { StreamFramer } from './framing.js';
+import { StreamFrame } from './stream-frame.js';
 import type { CloseReason, DropReason, FrameSink, IngestObserver } from './types.js';
 
 /** What a listener shares with all of its connections. */
@@ -53,7 +54,7 @@ export class StreamConnection {
     this.remotePort = remotePort;
     this.#phase = phase;
     this.#lastProgressMono = performance.now();
-    this.#framer = new StreamFramer({ maxFrameBytes: ctx.maxFrameBytes, onFrame: this.#onFrame, onDrop: this.#onDrop });
+    this.#framer = new StreamFramer({ maxFrameBytes: ctx.maxFrameBytes, onFrameAt: this.#onFrame, onDrop: this.#onDrop });
     raw.on('error', this.#onError);
     if (phase === 'open') this.#attach(raw);
     else raw.on('close', this.#onRawCloseWhileHandshaking);
@@ -128,20 +129,13 @@ export class StreamConnection {
     }
   };
 
-  // Hot path: one RawFrame per frame, one timestamp pair per chunk.
-  readonly #onFrame = (bytes: Buffer): void => {
+  // Hot path: one RawFrame per frame (its text decoded from the chunk, no Buffer made), one timestamp pair per chunk.
+  readonly #onFrame = (buf: Buffer, start: number, end: number): void => {
     const ctx = this.#ctx;
     this.#progressed = true;
-    ctx.observer.received(ctx.transport, bytes.length);
-    const accepted = ctx.sink.accept({
-      bytes,
-      receivedAt: this.#chunkAt,
-      receivedMono: this.#chunkMono,
-      transport: ctx.transport,
-      remoteAddress: this.remoteAddress,
-      remotePort: this.remotePort,
-      listener: ctx.listener,
-    });
+    ctx.observer.received(ctx.transport, end - start);
+    const frame = new StreamFrame(buf, start, end, this.#chunkAt, this.#chunkMono, ctx.transport, this.remoteAddress, this.remotePort, ctx.listener);
+    const accepted = ctx.sink.accept(frame);
     // Frames still in this chunk keep going to the sink (false means "behind", not "refused"); reading stops.
     if (!accepted && !this.#paused) this.#pause();
   };

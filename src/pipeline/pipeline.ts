@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { DecodedFrame } from '../ingest/stream-frame.js';
 import type { FrameSink, RawFrame } from '../ingest/types.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -35,7 +36,9 @@ export class Pipeline implements FrameSink {
   accept(frame: RawFrame): boolean {
     const opts = this.#parseOptions;
     opts.now = frame.receivedAt;
-    const syslog = parseSyslogDeferred(frame.bytes, opts); // stages rarely read the timestamp: resolved on first read
+    // A stream frame comes decoded (stream-frame.ts); stages rarely read the timestamp: resolved on first read.
+    const text = (frame as Partial<DecodedFrame>).text;
+    const syslog = parseSyslogDeferred(text === undefined ? frame.bytes : text, opts);
     this.#metrics.parsed(syslog.protocol);
     if (this.#stages.length > 0) {
       const message: ReceivedMessage = { frame, syslog, host: syslog.hostname ?? frame.remoteAddress };
