@@ -1,7 +1,8 @@
 /**
  * Connections cut mid-frame with a reset (SO_LINGER 0), one at a time after the main traffic: each is reset only
  * once the appliance has accepted it (its connections_opened_total went up), because a connection reset while it
- * still waits in the listen backlog is destroyed by the appliance without being counted (see README "Fuzzing").
+ * still waits in the listen backlog has lost its peer address (the appliance reads it as from sender "unknown"), and
+ * the accounting here matches frames to connections.
  * Once accepted, every byte written before the reset is read, whether the kernel then reports an error or an end
  * of stream, and the plan cuts inside an octet-counted body, where both mean the same: truncated.
  */

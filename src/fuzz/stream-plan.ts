@@ -34,7 +34,7 @@ export interface StreamPlanOptions {
   /**
    * How it ends. Default: fin or fin_mid_frame. A reset is only asked for where the sender can first make sure the
    * appliance has accepted the connection (reset-phase.ts): a connection reset while it still waits in the
-   * listen backlog is lost without a count (see README "Fuzzing").
+   * listen backlog is read as from an unknown sender, which the per-connection accounting cannot attribute.
    */
   readonly ending?: StreamEnding;
 }
