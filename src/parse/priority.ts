@@ -32,7 +32,8 @@ export function priValue(s: string, pos: number, end: number): number {
   return v;
 }
 
-/** Index just past the '>' of the PRI at `pos` (only meaningful when priValue(s, pos) >= 0). */
+/** Index just past the '>' of the PRI at `pos` (only meaningful when priValue(s, pos) >= 0). A loop, not indexOf: the '>' is at most four places on. */
 export function priEnd(s: string, pos: number): number {
-  return s.indexOf('>', pos) + 1;
+  for (let i = pos; i < s.length; i++) if (s.charCodeAt(i) === GT) return i + 1;
+  return 0;
 }

@@ -142,7 +142,7 @@ function afterTimestamp(f: BsdFields, i: number, opts: ParseOptions): void {
   i = skipSpaces(s, i, end);
   if (i >= end) return;
   if (f.hostname !== null) return tagAndBody(f, i, true, opts); // Cisco origin before the timestamp
-  if (s.startsWith(FORWARDED_FROM, i)) {
+  if (s.charCodeAt(i) === 0x4d && s.startsWith(FORWARDED_FROM, i)) {
     const hostStart = i + FORWARDED_FROM.length;
     const colon = s.indexOf(':', hostStart);
     if (colon > hostStart && colon < end && isHostname(s, hostStart, colon)) {
