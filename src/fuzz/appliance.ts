@@ -204,13 +204,18 @@ export function startFuzzAppliance(yaml: string): Promise<FuzzAppliance> {
   });
 }
 
-/** What Node itself prints on stderr about the inspector: not the appliance's logs, not errors. */
-const INSPECTOR_LINE = /^(Debugger listening on |Debugger ending on |For help, see: |Debugger attached\.|Waiting for the debugger to disconnect)/;
+/**
+ * What Node itself prints on stderr about the inspector, and its deprecation and experimental-feature notices
+ * (with their `(Use \`node --trace-...` hint): not the appliance's logs, not errors. Other warnings (a listener
+ * leak: MaxListenersExceededWarning) count as errors.
+ */
+const NODE_LINE =
+  /^(Debugger listening on |Debugger ending on |For help, see: |Debugger attached\.|Waiting for the debugger to disconnect|\(node:\d+\) (\[\w+\] )?(DeprecationWarning|ExperimentalWarning): |\(Use `node --trace-)/;
 
 function readLogLine(line: string, log: ApplianceLog): Record<string, unknown> | null {
   log.tail.push(line.length > 2000 ? `${line.slice(0, 2000)}…` : line);
   if (log.tail.length > TAIL_LINES) log.tail.shift();
-  if (INSPECTOR_LINE.test(line)) return null;
+  if (NODE_LINE.test(line)) return null;
   let entry: Record<string, unknown> | null = null;
   try {
     entry = JSON.parse(line) as Record<string, unknown>;

@@ -129,7 +129,7 @@ async function fuzz(
   const peakRssBytes = readStatusBytes(appliance.pid, 'VmHWM');
   const errorLogLines = appliance.errorLines;
   const errorLogCount = appliance.errorCount;
-  const fatalLogs = appliance.fatalCount;
+  const errorLogs = { count: errorLogCount, fatal: appliance.fatalCount, first: errorLogLines[0] ?? null };
   progress('stopping the appliance (SIGTERM)...');
   const stopExit: ApplianceExit = await appliance.stop();
 
@@ -150,7 +150,7 @@ async function fuzz(
     snapshot,
     unsafe,
     stopExit,
-    fatalLogs,
+    errorLogs,
     limits: { rssBytes: options.rssLimitBytes, rssGrowthBytes: options.rssGrowthBytes, liveGrowthBytes: options.liveGrowthBytes },
   };
   return {

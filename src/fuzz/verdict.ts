@@ -49,8 +49,21 @@ export interface FuzzObservations {
   readonly snapshot: IngestSnapshot | null;
   readonly unsafe: UnsafePatternCheck;
   readonly stopExit: { readonly code: number | null; readonly signal: string | null } | null;
-  readonly fatalLogs: number;
+  /**
+   * The appliance's log lines at level error or fatal, or not JSON at all (a crash trace), up to the stop. Every
+   * one is a fault under bad input: a pipeline stage that threw, an HTTP handler that failed, a state write
+   * that failed. Bad input itself is a counted drop, never an error line.
+   */
+  readonly errorLogs: ErrorLogs;
   readonly limits: VerdictLimits;
+}
+
+export interface ErrorLogs {
+  readonly count: number;
+  /** Of those, at level fatal. */
+  readonly fatal: number;
+  /** The first such line, shortened; null when there was none. */
+  readonly first: string | null;
 }
 
 export interface MemoryFindings {
@@ -176,7 +189,10 @@ export function judge(o: FuzzObservations): Verdict {
     failures.push(`catastrophic patterns were not refused at load (${why})`);
   }
   if (o.aliveAtEnd && o.stopExit !== null && o.stopExit.code !== 0) failures.push(`the appliance did not stop cleanly on SIGTERM (exit ${o.stopExit.code}, signal ${o.stopExit.signal})`);
-  if (o.fatalLogs > 0) failures.push(`${o.fatalLogs} fatal log lines`);
+  if (o.errorLogs.count > 0) {
+    const first = o.errorLogs.first === null ? '' : `; the first: ${o.errorLogs.first.length > 300 ? `${o.errorLogs.first.slice(0, 300)}…` : o.errorLogs.first}`;
+    failures.push(`${o.errorLogs.count} error log lines (${o.errorLogs.fatal} fatal)${first}`);
+  }
 
   const pass = failures.length === 0;
   const line = pass ? `fuzz: PASS (${passSummary(o, memory)})` : `fuzz: FAIL (${failures[0]}${failures.length > 1 ? `; and ${failures.length - 1} more` : ''})`;

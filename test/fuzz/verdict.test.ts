@@ -84,7 +84,7 @@ function observations(over: Partial<FuzzObservations> = {}): FuzzObservations {
     snapshot,
     unsafe: { refused: true, exitCode: 1, ms: 300, patterns: ['(a+)+$'], missing: [], listened: false, output: '' },
     stopExit: { code: 0, signal: null },
-    fatalLogs: 0,
+    errorLogs: { count: 0, fatal: 0, first: null },
     limits: { rssBytes: 250 * MiB, rssGrowthBytes: 16 * MiB, liveGrowthBytes: 8 * MiB },
     ...over,
   };
@@ -171,7 +171,9 @@ describe('the fuzz verdict', () => {
     failsWith(observations({ unsafe: { refused: false, exitCode: 0, ms: 300, patterns: ['(a+)+$'], missing: ['rules.0.patterns.0'], listened: true, output: '' } }), /not refused at load \(exit code 0\)/);
     failsWith(observations({ unsafe: { refused: false, exitCode: 1, ms: 300, patterns: ['(a+)+$'], missing: ['rules.0.patterns.0'], listened: false, output: '' } }), /not named as unsafe: rules\.0\.patterns\.0/);
     failsWith(observations({ stopExit: { code: 70, signal: null } }), /did not stop cleanly/);
-    failsWith(observations({ fatalLogs: 1 }), /1 fatal log lines/);
+    failsWith(observations({ errorLogs: { count: 1, fatal: 1, first: '{"level":60,"msg":"uncaught exception"}' } }), /1 error log lines \(1 fatal\); the first: .*uncaught exception/);
+    // An error-level line is a fault too (a pipeline stage that threw on bad input), though the appliance lived.
+    failsWith(observations({ errorLogs: { count: 3, fatal: 0, first: '{"level":50,"msg":"pipeline stage threw; message passed on"}' } }), /3 error log lines \(0 fatal\); the first: .*stage threw/);
   });
 
   it('names the first failure and how many more in the line', () => {
