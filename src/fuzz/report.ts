@@ -1,7 +1,7 @@
 /** The fuzz run in words (the summary printed before the verdict line) and as JSON (--json). */
 import type { FuzzOptions } from './options.js';
 import type { FuzzResult } from './run.js';
-import { formatDrops } from './verdict.js';
+import { formatDrops, MIN_GROWTH_WINDOW_MS } from './verdict.js';
 
 const mb = (bytes: number | null | undefined): string => (bytes == null ? '?' : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
 
@@ -40,9 +40,16 @@ export function summaryLines(options: FuzzOptions, result: FuzzResult): string[]
     );
   }
   lines.push(
-    `  memory: peak RSS ${mb(m?.peakBytes)} (limit ${mb(options.rssLimitBytes)}); ${m?.liveReadings ?? 0} forced full GCs${m?.growthJudged === false ? ' (growth not judged: under 30 s of traffic)' : ''}`,
-    `          RSS after them: highest ${mb(m?.earlierMaxBytes)} in the first two thirds, ${mb(m?.lastThirdMaxBytes)} in the last`,
-    `          heap used + external after them: lowest ${mb(m?.liveMiddleMinBytes)} in the middle third, ${mb(m?.liveLastMinBytes)} in the last`,
+    `  memory: peak RSS ${mb(m?.peakBytes)} (limit ${mb(options.rssLimitBytes)}); ${m?.liveReadings ?? 0} forced full GCs${m?.growthJudged === true ? '' : ` (growth not judged: under ${MIN_GROWTH_WINDOW_MS / 1000} s of traffic)`}`,
+  );
+  // Without a judged window these figures would be zeros from empty thirds, not measurements.
+  if (m?.growthJudged === true) {
+    lines.push(
+      `          RSS after them: highest ${mb(m.earlierMaxBytes)} in the first two thirds, ${mb(m.lastThirdMaxBytes)} in the last`,
+      `          heap used + external after them: lowest ${mb(m.liveMiddleMinBytes)} in the middle third, ${mb(m.liveLastMinBytes)} in the last`,
+    );
+  }
+  lines.push(
     `          after the last one: ${liveLine(o.liveReadings.at(-1))}`,
     `  /healthz: ${o.samples.filter((x) => x.healthStatus === 200).length}/${o.samples.length} answered 200, slowest ${healthMs.length === 0 ? '?' : Math.max(...healthMs).toFixed(0)} ms; at the end ${o.finalHealthStatus ?? 'no answer'}`,
     `  unsafe patterns (${o.unsafe.patterns.join('  ')}): ${o.unsafe.refused ? 'refused' : 'NOT refused'} at load, exit code ${o.unsafe.exitCode}, in ${o.unsafe.ms.toFixed(0)} ms`,

@@ -208,6 +208,9 @@ function passSummary(o: FuzzObservations, memory: MemoryFindings | null): string
     `all accounted: udp ${s.received.udp} received + ${udpDrops} dropped + ${s.kernelDrops ?? 0} kernel; tcp ${s.received.tcp} frames + ${tcpDrops} dropped, as framed`,
     `drops udp ${formatDrops(s.drops.udp)}, tcp ${formatDrops(s.drops.tcp)}`,
     `peak RSS ${memory === null ? '?' : mb(memory.peakBytes)}`,
+    memory?.growthJudged === true
+      ? `after full GCs RSS grew ${mb(memory.growthBytes)} and heap + external ${mb(memory.liveGrowthBytes)} in the last third`
+      : `memory growth not judged (under ${MIN_GROWTH_WINDOW_MS / 1000} s of traffic)`,
     `${o.unsafe.patterns.length} catastrophic patterns refused at load`,
   ].join('; ');
 }
