@@ -144,7 +144,10 @@ export function targetChecklist(receivers: readonly ReceiverResult[], keys: read
     checks.push({ target: p99Target, status: 'not measured', figure: NOT_MEASURED, unit: 'seconds', note: 'needs appliance-rules and the udp transport' });
   } else {
     const p99 = p99Measure(app.latency);
-    checks.push({ target: p99Target, status: judge(p99, TARGETS.p99Seconds, 'below'), figure: p99, unit: 'seconds', note: `${app.name}, at ${app.latency[0]!.rate.toLocaleString('en-US')} msg/s` });
+    // The appliance's own histogram starts when its socket callback runs: a datagram's wait in the kernel buffer
+    // behind others is not in it, so the note says what "met" covers.
+    const note = `${app.name}, at ${app.latency[0]!.rate.toLocaleString('en-US')} msg/s; syslog_pipeline_latency_seconds: each message's own work, not its wait in the kernel buffer`;
+    checks.push({ target: p99Target, status: judge(p99, TARGETS.p99Seconds, 'below'), figure: p99, unit: 'seconds', note });
   }
 
   const rssTarget = `peak RSS ≤ ${TARGETS.peakRssBytes / 1e6} MB with ${TARGETS.trackedKeys.toLocaleString('en-US')} tracked keys`;

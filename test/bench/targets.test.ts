@@ -45,6 +45,7 @@ describe('targetChecklist', () => {
     ]);
     expect(checks[0]!.figure.value).toBeCloseTo(1.2);
     expect(checks[3]!.figure.value).toBeCloseTo(1.25);
+    expect(checks[4]!.note).toMatch(/not its wait in the kernel buffer/);
   });
 
   it('says not met, undecided or not measured where the numbers say so', () => {
