@@ -217,6 +217,7 @@ export function createApp(initial: Config, deps: AppDeps): App {
       stopping ??= (async () => {
         ready = false;
         metrics.setReady(false);
+        api.close(); // the HTTP API takes no more lines: the server itself stays up for /metrics until the end
         await listeners.stop();
         await digest?.stop(OUTBOX_DRAIN_MS);
         await triage?.stop();

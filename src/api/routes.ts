@@ -3,7 +3,9 @@
  * /api/v1/logs (ingest) and POST /api/v1/detect (a dry run of the rules). Every request goes through the same
  * steps, in this order: endpoint on (else 404), POST (405), bearer token (401), content type (415), body within
  * maxBodyBytes (413), the whole body parsed and validated (400/413; nothing used), then the endpoint's work.
- * The body is only read once the token is right.
+ * The body is only read once the token is right. Once the appliance is stopping (close()), a request is answered
+ * 503 and nothing of it is used, even if its body was still arriving: the alert manager and the state files
+ * are being closed, so lines taken then could open incidents that are never sent or saved.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiConfig } from '../config/api-schema.js';
@@ -48,6 +50,7 @@ export interface ApiRoutesOptions {
 export class ApiRoutes {
   readonly #o: ApiRoutesOptions;
   readonly #auth: BearerAuth | null;
+  #closed = false;
 
   constructor(options: ApiRoutesOptions) {
     this.#o = options;
@@ -64,6 +67,11 @@ export class ApiRoutes {
 
   get enabled(): boolean {
     return this.#auth !== null;
+  }
+
+  /** The appliance is stopping: from now on every API request is answered 503 and nothing is used. */
+  close(): void {
+    this.#closed = true;
   }
 
   /** The HttpServer route hook: true when the request was answered here. */
@@ -99,8 +107,11 @@ export class ApiRoutes {
       sendError(res, 415, 'unsupported Content-Type: send text/plain (syslog lines) or application/x-ndjson (JSON entries), one per line');
       return;
     }
+    if (this.#refusedWhileStopping(res)) return;
     const { api } = this.#o;
     const body = await readBody(req, api.maxBodyBytes);
+    // Checked again: the appliance may have begun stopping while the body arrived.
+    if (this.#refusedWhileStopping(res)) return;
     if (!body.ok) {
       // Closing the connection spares reading the rest of a body that is refused anyway.
       sendError(res, body.reason === 'too_large' ? 413 : 400, `${body.message}; nothing was used`, {}, { connection: 'close' });
@@ -144,6 +155,12 @@ export class ApiRoutes {
       log.error({ err }, 'detect failed while streaming');
       res.destroy();
     }
+  }
+
+  #refusedWhileStopping(res: ServerResponse): boolean {
+    if (!this.#closed) return false;
+    sendError(res, 503, 'the appliance is stopping; nothing was used: send again once it is back', {}, { 'retry-after': '10', connection: 'close' });
+    return true;
   }
 
   #count(endpoint: ApiEndpoint, accepted: number, rejected: number): void {

@@ -33,6 +33,7 @@ rules:
 
 interface Harness {
   base: string;
+  routes: ApiRoutes;
   sink: RecordingSink;
   ingest: RecordingObserver;
   requests: [ApiEndpoint, number][];
@@ -46,7 +47,7 @@ afterEach(async () => {
 });
 
 async function start(cfg: Config): Promise<Harness> {
-  const h: Omit<Harness, 'base'> = { sink: new RecordingSink(), ingest: new RecordingObserver(), requests: [], entries: [], logs: [] };
+  const h: Omit<Harness, 'base' | 'routes'> = { sink: new RecordingSink(), ingest: new RecordingObserver(), requests: [], entries: [], logs: [] };
   const log = pino({ level: 'info' }, { write: (s: string) => void h.logs.push(s) });
   const registry = new Registry();
   createMetrics(registry, { version: 'test' });
@@ -62,7 +63,7 @@ async function start(cfg: Config): Promise<Harness> {
   const server = new HttpServer({ address: '127.0.0.1', port: 0, registry, isReady: () => true, log, routes: routes.handle });
   servers.push(server);
   const { port } = await server.start();
-  return { ...h, base: `http://127.0.0.1:${port}` };
+  return { ...h, routes, base: `http://127.0.0.1:${port}` };
 }
 
 const post = (h: Harness, path: string, body: string, headers: Record<string, string> = TEXT) => fetch(`${h.base}${path}`, { method: 'POST', headers, body });
@@ -199,6 +200,44 @@ describe('ApiRoutes', () => {
     await expect.poll(() => h.logs.some((l) => l.includes('the client went away')), { timeout: 10_000 }).toBe(true);
     expect((await fetch(`${h.base}/healthz`)).status).toBe(200);
     expect(h.requests).toEqual([['detect', 200]]);
+  });
+
+  it('once the appliance is stopping (close()), requests are answered 503 and nothing is fed', async () => {
+    const h = await start(config(on));
+    h.routes.close();
+    const res = await post(h, '/api/v1/logs', 'a line\n');
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('10');
+    expect(((await res.json()) as { error: string }).error).toMatch(/stopping; nothing was used/);
+    expect((await post(h, '/api/v1/detect', 'a line\n')).status).toBe(503);
+    expect((await fetch(`${h.base}/metrics`)).status).toBe(200);
+    expect(h.sink.frames).toEqual([]);
+    expect(h.ingest.receivedFrames).toBe(0);
+    expect(h.requests).toEqual([['logs', 503], ['detect', 503]]);
+  });
+
+  it('a body still arriving when the appliance begins stopping is not fed (503)', async () => {
+    const h = await start(config(on));
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      // Expect: 100-continue: the server answers "continue" once the request has passed the token check and
+      // the route is reading the body; close() comes then, before the body is sent.
+      const req = request(`${h.base}/api/v1/logs`, { method: 'POST', headers: { ...TEXT, expect: '100-continue' } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.on('continue', () => {
+        h.routes.close();
+        req.end('a line\nanother line\n');
+      });
+      req.flushHeaders();
+    });
+    expect(answer.status).toBe(503);
+    expect(h.sink.frames).toEqual([]);
+    expect(h.ingest.receivedFrames).toBe(0);
+    expect(h.entries).toEqual([]);
   });
 
   it('warns when the API is on and the server is not on loopback; never logs the token', async () => {
