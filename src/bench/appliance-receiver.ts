@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { stopChild, track } from './children.js';
+import { stopChild, track } from '../harness/children.js';
 import { histogramOf, parsePromText, sumOf, type Sample } from './prom-text.js';
 import type { Receiver, ReceiverCounts, ReceiverKind, ReceiverStartOptions } from './receiver.js';
 import type { HistogramSnapshot } from './stats.js';

@@ -2,7 +2,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { BareCounterReply, BareCounterRequest } from './bare-counter.js';
-import { stopChild, track } from './children.js';
+import { stopChild, track } from '../harness/children.js';
 import type { Receiver, ReceiverCounts, ReceiverKind, ReceiverStartOptions } from './receiver.js';
 
 class BareReceiver implements Receiver {

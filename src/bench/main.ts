@@ -5,7 +5,7 @@
  * Every child process is stopped at the end, on error and on SIGINT/SIGTERM; a watchdog bounds the whole run.
  */
 import { writeFileSync } from 'node:fs';
-import { killAllChildrenNow, stopAllChildren } from './children.js';
+import { killAllChildrenNow, stopAllChildren } from '../harness/children.js';
 import { keysPhase, type KeysPhaseResult } from './keys-phase.js';
 import { parseOptions, RECEIVERS, USAGE } from './options.js';
 import { machineInfo, pinProcess, readRmemMax, sampleCpuBusyCores, writeRmemMax } from './proc.js';

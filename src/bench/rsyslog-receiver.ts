@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { promisify } from 'node:util';
-import { hasExited, stopChild, track } from './children.js';
+import { hasExited, stopChild, track } from '../harness/children.js';
 import { sleep } from './clock.js';
 import { freeUdpPort } from './free-port.js';
 import { benchCounters, ImpstatsReader, settled, type BenchCounters } from './impstats.js';

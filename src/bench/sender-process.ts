@@ -4,7 +4,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { hasExited, stopChild, track } from './children.js';
+import { hasExited, stopChild, track } from '../harness/children.js';
 
 export interface UdpJob {
   readonly kind: 'udp';

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { hasExited, stopChild, track } from '../bench/children.js';
+import { hasExited, stopChild, track } from '../harness/children.js';
 import { parsePromText, type Sample } from '../bench/prom-text.js';
 import { InspectorSession, inspectorUrl, type LiveReading } from './inspector.js';
 import type { HeapReading } from './monitor.js';

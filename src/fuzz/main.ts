@@ -4,7 +4,7 @@
  * way out, SIGINT included.
  */
 import { writeFileSync } from 'node:fs';
-import { killAllChildrenNow, stopAllChildren } from '../bench/children.js';
+import { killAllChildrenNow, stopAllChildren } from '../harness/children.js';
 import { USAGE, parseFuzzArgs, type FuzzOptions } from './options.js';
 import { resultJson, summaryLines } from './report.js';
 import { runFuzz } from './run.js';

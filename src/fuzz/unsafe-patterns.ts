@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { stopChild, track } from '../bench/children.js';
+import { stopChild, track } from '../harness/children.js';
 import { cliCommand } from './appliance.js';
 import { CATASTROPHIC_RULES, catastrophicConfigYaml } from './fuzz-config.js';
 

@@ -1,6 +1,7 @@
 /**
- * Every child process the benchmark starts (sender, receivers) is registered here, so that the end of the run,
- * an error or SIGINT stops exactly those processes, by pid: SIGTERM, then SIGKILL after a grace period.
+ * Every child process the proof scripts start (the benchmark's sender and receivers, the appliances of the fuzz
+ * and load runs) is registered here, so that the end of the run, an error or SIGINT stops exactly those
+ * processes, by pid: SIGTERM, then SIGKILL after a grace period.
  */
 import type { ChildProcess } from 'node:child_process';
 
