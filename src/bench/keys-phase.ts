@@ -9,7 +9,8 @@ import { once } from 'node:events';
 import { RulesSchema } from '../config/rules-schema.js';
 import { defaultRules, startAppliance, type ApplianceReceiver } from './appliance-receiver.js';
 import { sleep } from './clock.js';
-import { pinProcess, readProcessMemory, reniceProcess } from './proc.js';
+import { readProcessMemory } from '../harness/process-memory.js';
+import { pinProcess, reniceProcess } from './proc.js';
 import { sumOf } from './prom-text.js';
 
 /** The rule the lines trip (config/default.yaml's sshd-invalid-user preset, grouped by host). */
@@ -109,8 +110,8 @@ async function runVariant(variant: KeysPhaseResult['variant'], rules: readonly u
       matches: sumOf(s, 'syslog_rule_matches_total', { rule: KEYS_RULE }),
       trackedKeys: sumOf(s, 'syslog_rule_tracked_keys', { rule: KEYS_RULE }),
       evictions: sumOf(s, 'syslog_rule_evictions_total', { rule: KEYS_RULE }),
-      peakRssBytes: mem !== null && Number.isFinite(mem.peakRssBytes) ? mem.peakRssBytes : null,
-      rssBytes: mem !== null && Number.isFinite(mem.rssBytes) ? mem.rssBytes : null,
+      peakRssBytes: mem?.peakRssBytes ?? null,
+      rssBytes: mem?.rssBytes ?? null,
       seconds,
     };
     o.log(

@@ -1,4 +1,4 @@
-/** What the benchmark reads from /proc and the machine: RSS, UDP drops, rmem_max, CPU model. */
+/** What the benchmark reads from /proc and the machine: UDP drops, rmem_max, CPU model, CPU time; pinning and nice. */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -11,24 +11,6 @@ function readText(path: string): string | null {
   } catch {
     return null;
   }
-}
-
-export interface ProcessMemory {
-  /** Peak resident set size (VmHWM), bytes. */
-  readonly peakRssBytes: number;
-  /** Current resident set size (VmRSS), bytes. */
-  readonly rssBytes: number;
-}
-
-/** VmHWM / VmRSS of a live process; null when it is gone or /proc is unreadable. */
-export function readProcessMemory(pid: number): ProcessMemory | null {
-  const status = readText(`/proc/${pid}/status`);
-  if (status === null) return null;
-  const kb = (key: string): number => {
-    const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status);
-    return m ? Number(m[1]) * 1024 : Number.NaN;
-  };
-  return { peakRssBytes: kb('VmHWM'), rssBytes: kb('VmRSS') };
 }
 
 /**
@@ -176,19 +158,6 @@ export function readProcStat(pid: number): ProcStat | null {
 /** CPU time (user + system, all threads) a process has used so far, in seconds; null when it is gone. */
 export function readCpuSeconds(pid: number): number | null {
   return readProcStat(pid)?.cpuSeconds ?? null;
-}
-
-/**
- * Resets a process's peak RSS (VmHWM) to its current RSS (`echo 5 > /proc/PID/clear_refs`), so the next
- * reading is the peak of what follows. False when not allowed (another user's process) or not Linux.
- */
-export function resetPeakRss(pid: number): boolean {
-  try {
-    writeFileSync(`/proc/${pid}/clear_refs`, '5');
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

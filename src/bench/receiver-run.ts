@@ -3,7 +3,8 @@
  * it understands), the latency runs, and what it counted; peak RSS per phase throughout. Always stopped at the end.
  */
 import { sleep } from './clock.js';
-import { pinProcess, readProcessMemory, reniceProcess, resetPeakRss } from './proc.js';
+import { readProcessMemory, resetPeakRss } from '../harness/process-memory.js';
+import { pinProcess, reniceProcess } from './proc.js';
 import type { Receiver, ReceiverKind } from './receiver.js';
 import { quantileText } from './report-cells.js';
 import { udpZeroLossRate } from './receiver-figures.js';
@@ -42,7 +43,7 @@ export async function benchReceiver(kind: ReceiverKind, sender: SenderProcess, o
     let canReset = true;
     const phaseDone = (phase: string): void => {
       const m = readProcessMemory(rx.pid);
-      if (m !== null && Number.isFinite(m.peakRssBytes)) peakByPhase[phase] = m.peakRssBytes;
+      if (m !== null) peakByPhase[phase] = m.peakRssBytes;
       canReset &&= resetPeakRss(rx.pid);
     };
     phaseDone('startup');
@@ -105,7 +106,7 @@ export async function benchReceiver(kind: ReceiverKind, sender: SenderProcess, o
     const counted = await rx.counts();
     const sentAfter = sender.totals;
     const mem = readProcessMemory(rx.pid);
-    if (mem !== null && Number.isFinite(mem.peakRssBytes)) peakByPhase.end = mem.peakRssBytes;
+    if (mem !== null) peakByPhase.end = mem.peakRssBytes;
     // Without the reset every reading is the all-time peak anyway, so the maximum is right either way.
     const peaks = Object.values(peakByPhase);
     const peakRssBytes = peaks.length > 0 ? Math.max(...peaks) : null;

@@ -5,7 +5,7 @@
  * collection it is what the process really holds, which is what a leak makes grow.
  */
 import WebSocket from 'ws';
-import { readStatusBytes } from './monitor.js';
+import { readProcessMemory } from '../harness/process-memory.js';
 
 export interface LiveReading {
   /** ms on the monitor's clock. */
@@ -72,7 +72,7 @@ export class InspectorSession {
     const gcMs = performance.now() - t0;
     const res = await this.#call('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true });
     const usage = JSON.parse(String((res.result as { value?: unknown } | undefined)?.value)) as { heapUsed: number; heapTotal: number; external: number };
-    const rssBytes = readStatusBytes(this.#pid, 'VmRSS');
+    const rssBytes = readProcessMemory(this.#pid)?.rssBytes ?? null;
     if (rssBytes === null) throw new Error('the appliance is gone');
     return { t, rssBytes, heapUsedBytes: usage.heapUsed, heapTotalBytes: usage.heapTotal, externalBytes: usage.external, gcMs };
   }

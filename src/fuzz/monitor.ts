@@ -4,7 +4,7 @@
  * collection and the memory left after it (a "live" reading). The samples give the peak RSS and whether /healthz
  * always answered 200; the live readings whether memory grew over the last third of the run.
  */
-import { readFileSync } from 'node:fs';
+import { readProcessMemory } from '../harness/process-memory.js';
 import type { LiveReading } from './inspector.js';
 
 export interface MonitorSample {
@@ -31,18 +31,6 @@ export interface MonitorTarget {
   heap(): Promise<HeapReading | null>;
   /** A forced full garbage collection, then its memory (inspector.ts); `t` is the monitor's clock. */
   live(t: number): Promise<LiveReading>;
-}
-
-/** VmRSS or VmHWM of a process in bytes; null when it is gone or /proc is unreadable. */
-export function readStatusBytes(pid: number, key: 'VmRSS' | 'VmHWM'): number | null {
-  let status: string;
-  try {
-    status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  } catch {
-    return null;
-  }
-  const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status);
-  return m ? Number(m[1]) * 1024 : null;
 }
 
 export class Monitor {
@@ -96,7 +84,7 @@ export class Monitor {
 
   /** One sample now (also used for the final reading). */
   async sample(): Promise<MonitorSample> {
-    const rssBytes = readStatusBytes(this.#target.pid, 'VmRSS');
+    const rssBytes = readProcessMemory(this.#target.pid)?.rssBytes ?? null;
     const health = await this.#target.healthz();
     const heap = await this.#target.heap();
     const s = { t: performance.now() - this.#t0, rssBytes, healthStatus: health.status, healthMs: health.ms, heap };

@@ -10,7 +10,8 @@ import { tcpExpectation, tcpProblems, udpProblems, type TcpExpectation } from '.
 import { startFuzzAppliance, type ApplianceExit, type FuzzAppliance } from './appliance.js';
 import { LISTENERS, TCP_CAP_CONNECTIONS, TCP_MAX_FRAME_BYTES, UDP_MAX_MESSAGE_BYTES } from './fuzz-config.js';
 import { fuzzConfigYaml } from './fuzz-config.js';
-import { Monitor, readStatusBytes } from './monitor.js';
+import { readProcessMemory } from '../harness/process-memory.js';
+import { Monitor } from './monitor.js';
 import { ingestSnapshot, udpCounted, type IngestSnapshot } from './observed.js';
 import type { FuzzOptions } from './options.js';
 import { resetPhase } from './reset-phase.js';
@@ -126,7 +127,7 @@ async function fuzz(
 
   const aliveAtEnd = appliance.alive;
   const finalHealth = aliveAtEnd ? await appliance.healthz() : null;
-  const peakRssBytes = readStatusBytes(appliance.pid, 'VmHWM');
+  const peakRssBytes = readProcessMemory(appliance.pid)?.peakRssBytes ?? null;
   const errorLogLines = appliance.errorLines;
   const errorLogCount = appliance.errorCount;
   const errorLogs = { count: errorLogCount, fatal: appliance.fatalCount, first: errorLogLines[0] ?? null };

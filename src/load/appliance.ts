@@ -13,7 +13,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MetricsText } from './metrics-text.js';
-import { readProcessMemory, type ProcessMemory } from './process-memory.js';
+import { readProcessMemory, type ProcessMemory } from '../harness/process-memory.js';
 
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 20_000;

@@ -1,5 +1,5 @@
 /** Samples a process's RSS on a timer while a scenario loads it: is memory bounded, and is it still growing? */
-import { readProcessMemory, resetPeakRss } from './process-memory.js';
+import { readProcessMemory, resetPeakRss } from '../harness/process-memory.js';
 
 export interface RssSummary {
   readonly baselineBytes: number;
