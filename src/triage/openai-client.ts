@@ -47,8 +47,27 @@ export class OpenAiClient {
   }
 
   async complete(request: ChatRequest, stop: AbortSignal): Promise<CompletionResult> {
-    const timeout = AbortSignal.timeout(this.#o.timeoutMs);
-    const signal = AbortSignal.any([timeout, stop]);
+    // One controller per call, its listener on `stop` removed when the call ends. Not AbortSignal.any([timeout,
+    // stop]): Node 20 keeps every signal made from the long-lived `stop` in a set on it, one entry per call.
+    const call = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      call.abort();
+    }, this.#o.timeoutMs);
+    timer.unref();
+    const onStop = (): void => call.abort();
+    stop.addEventListener('abort', onStop, { once: true });
+    try {
+      return await this.#call(request, stop, call.signal, () => timedOut);
+    } finally {
+      clearTimeout(timer);
+      stop.removeEventListener('abort', onStop);
+    }
+  }
+
+  async #call(request: ChatRequest, stop: AbortSignal, signal: AbortSignal, timedOut: () => boolean): Promise<CompletionResult> {
+    if (stop.aborted) return { outcome: 'aborted' };
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (this.#o.apiKey !== null) headers.authorization = `Bearer ${this.#o.apiKey}`;
     const body = JSON.stringify({ model: request.model, messages: request.messages, temperature: request.temperature, max_tokens: request.maxTokens });
@@ -60,7 +79,7 @@ export class OpenAiClient {
       text = await readBounded(response, this.#o.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES);
     } catch (err) {
       if (stop.aborted) return { outcome: 'aborted' };
-      if (timeout.aborted) return { outcome: 'timeout', detail: `no complete answer within ${this.#o.timeoutMs} ms` };
+      if (timedOut()) return { outcome: 'timeout', detail: `no complete answer within ${this.#o.timeoutMs} ms` };
       return { outcome: 'error', detail: `network error: ${networkDetail(err)}` };
     }
     if (status === 429) return { outcome: 'rate_limited', detail: 'HTTP 429' };

@@ -1,4 +1,5 @@
 /** OpenAiClient against a fake OpenAI-compatible endpoint on loopback: the request it sends and every outcome. */
+import { getEventListeners } from 'node:events';
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAiClient, type ChatRequest } from '../../src/triage/openai-client.js';
@@ -88,6 +89,19 @@ describe('OpenAiClient', () => {
     const port = await closedPort();
     const result = await client({ baseUrl: `http://127.0.0.1:${port}/v1` }).complete(REQUEST, never);
     expect(result).toEqual({ outcome: 'error', detail: 'network error: ECONNREFUSED' });
+  });
+
+  it('a finished call leaves nothing attached to the long-lived stop signal (no growth per call)', async () => {
+    const stop = new AbortController();
+    const c = client();
+    for (const reply of [{ content: triageAnswer('ok', 'low') }, { status: 500 }, 'hang'] as const) {
+      fake.reply(reply);
+      await (reply === 'hang' ? client({ timeoutMs: 200 }) : c).complete(REQUEST, stop.signal);
+    }
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
+    // Node 20's AbortSignal.any() would have left one entry per call here (nodejs/node#55351).
+    const dependants = Object.getOwnPropertySymbols(stop.signal).find((s) => s.description === 'kDependantSignals');
+    expect(dependants === undefined ? 0 : (stop.signal as unknown as Record<symbol, Set<unknown>>)[dependants]!.size).toBe(0);
   });
 
   it("the caller's signal aborts a call in flight: aborted, not a timeout", async () => {
