@@ -1,5 +1,6 @@
 /**
- * LLM triage metrics (registered only with `triage` configured): calls by outcome and how long the calls took.
+ * LLM triage metrics (registered only with `triage` configured): calls by outcome, how long the calls took,
+ * and cached answers evicted by the cache's size cap.
  * The outcome label is a fixed set (TRIAGE_OUTCOMES); each starts at 0 so a dashboard sees it before it happens.
  */
 import { Counter, Histogram, type Registry } from 'prom-client';
@@ -19,8 +20,14 @@ export function registerTriageMetrics(registry: Registry): TriageObserver {
     buckets: [0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120],
     registers: [registry],
   });
+  const evictions = new Counter({
+    name: 'syslog_triage_cache_evictions_total',
+    help: 'Cached triage answers dropped before their cacheTtl because triage.cacheSize was reached (a later incident on that fingerprint makes a new call).',
+    registers: [registry],
+  });
   return {
     outcome: (outcome) => requests.inc({ outcome }),
     duration: (seconds) => duration.observe(seconds),
+    cacheEviction: () => evictions.inc(),
   };
 }

@@ -1,18 +1,26 @@
 /**
  * Triage results by incident fingerprint (rule + key), so a flapping incident (resolved, then fired again)
  * is not sent to the model again within `ttlMs`. Bounded: at most `maxEntries` (the oldest go first, counted
- * in `evictions`); 0 keeps nothing. Entries are kept in the order they were stored, which is their age order.
+ * in `evictions` and reported to `onEvict`, for syslog_triage_cache_evictions_total); 0 keeps nothing.
+ * Entries are kept in the order they were stored, which is their age order.
  */
 import type { IncidentTriage } from '../alert/types.js';
 
 export class TriageCache {
   readonly #entries = new Map<string, { readonly triage: IncidentTriage; readonly storedAt: number }>();
-  evictions = 0;
+  #evictions = 0;
 
   constructor(
     readonly maxEntries: number,
     readonly ttlMs: number,
+    /** Called for each entry dropped before its TTL because the cache was full. */
+    readonly onEvict: () => void = () => {},
   ) {}
+
+  /** Entries dropped before their TTL because the cache was full. */
+  get evictions(): number {
+    return this.#evictions;
+  }
 
   get size(): number {
     return this.#entries.size;
@@ -34,7 +42,10 @@ export class TriageCache {
       const expired = now - entry.storedAt >= this.ttlMs;
       if (!expired && this.#entries.size <= this.maxEntries) break;
       this.#entries.delete(oldest);
-      if (!expired) this.evictions++;
+      if (!expired) {
+        this.#evictions++;
+        this.onEvict();
+      }
     }
   }
 }

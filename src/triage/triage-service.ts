@@ -25,11 +25,16 @@ export const TRIAGE_NOTIFIER = 'triage';
 export const TRIAGE_OUTCOMES = ['ok', 'error', 'timeout', 'rate_limited', 'malformed', 'skipped_budget', 'skipped_busy', 'cached'] as const;
 export type TriageOutcome = (typeof TRIAGE_OUTCOMES)[number];
 
-/** Metrics: syslog_triage_requests_total{outcome} and syslog_triage_duration_seconds (metrics/triage-metrics.ts). */
+/**
+ * Metrics: syslog_triage_requests_total{outcome}, syslog_triage_duration_seconds and
+ * syslog_triage_cache_evictions_total (metrics/triage-metrics.ts).
+ */
 export interface TriageObserver {
   outcome(outcome: TriageOutcome): void;
   /** Seconds one call to the endpoint took, whatever its outcome. */
   duration(seconds: number): void;
+  /** A cached answer was dropped before cacheTtl because cacheSize was reached. */
+  cacheEviction(): void;
 }
 
 /** What the service needs from the alert manager. */
@@ -68,7 +73,7 @@ export class TriageService implements Notifier {
     this.#now = options.now ?? Date.now;
     this.#client = new OpenAiClient({ baseUrl: c.baseUrl, apiKey: c.apiKey, timeoutMs: c.timeoutMs });
     this.#budget = new CallBudget(c.maxCallsPerHour);
-    this.#cache = new TriageCache(c.cacheSize, c.cacheTtlMs);
+    this.#cache = new TriageCache(c.cacheSize, c.cacheTtlMs, () => options.observer.cacheEviction());
     const url = new URL(c.baseUrl);
     options.log.info({ endpoint: `${url.protocol}//${url.host}${url.pathname}`, model: c.model, apiKeyEnv: c.apiKeyEnv, redact: c.redact }, 'LLM triage on');
     if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {

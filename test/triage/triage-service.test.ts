@@ -42,13 +42,14 @@ function setup(over: Partial<TriageConfig> = {}, options: { attach?: boolean } =
   };
   const outcomes: TriageOutcome[] = [];
   const durations: number[] = [];
+  const evictions: number[] = [];
   const attached: { id: string; triage: IncidentTriage }[] = [];
   const logText: string[] = [];
   const log = createLogger('trace', { write: (s: string) => void logText.push(s) });
   const service = new TriageService({
     config,
     target: { attachTriage: (id, triage) => (attached.push({ id, triage }), options.attach ?? true) },
-    observer: { outcome: (o) => void outcomes.push(o), duration: (s) => void durations.push(s) },
+    observer: { outcome: (o) => void outcomes.push(o), duration: (s) => void durations.push(s), cacheEviction: () => void evictions.push(clock.t) },
     log,
     now: clock.now,
   });
@@ -59,7 +60,7 @@ function setup(over: Partial<TriageConfig> = {}, options: { attach?: boolean } =
     await service.notify(fired(inc));
     await service.idle();
   };
-  return { clock, service, outcomes, durations, attached, log, logs, logText, fire };
+  return { clock, service, outcomes, durations, evictions, attached, log, logs, logText, fire };
 }
 
 const T = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -201,6 +202,18 @@ describe('TriageService', () => {
     expect(outcomes).toEqual(['ok', 'cached', 'ok', 'ok']);
   });
 
+  it('an answer pushed out of a full cache is reported to the observer (cacheEviction) and is not reused', async () => {
+    const { clock, outcomes, evictions, fire } = setup({ cacheSize: 1 });
+    await fire(incident('inc-1', { key: { host: 'a' } }));
+    clock.advance(1000);
+    await fire(incident('inc-2', { key: { host: 'b' } })); // the cache holds one answer: a's goes
+    expect(evictions).toEqual([clock.t]);
+    await fire(incident('inc-3', { key: { host: 'a' } }));
+    expect(outcomes).toEqual(['ok', 'ok', 'ok']);
+    expect(fake.requests).toHaveLength(3);
+    expect(evictions).toHaveLength(2); // and a's new answer pushed out b's
+  });
+
   it('the request carries no IP address or user name from the samples; the answer gets the real values back', async () => {
     const { attached, fire } = setup();
     fake.reply({ content: triageAnswer('Guessing <user-1> and <user-2> from <ip-1>.', 'high') });
@@ -259,7 +272,7 @@ describe('TriageService', () => {
           throw new Error('boom');
         },
       },
-      observer: { outcome: (o) => void outcomes.push(o), duration: () => {} },
+      observer: { outcome: (o) => void outcomes.push(o), duration: () => {}, cacheEviction: () => {} },
       log: createLogger('info', { write: (s: string) => void logText.push(s) }),
       now: clock.now,
     });
