@@ -1,22 +1,12 @@
 /** `http.api` (the HTTP ingest and detect API), through the real config loader. */
 import { describe, expect, it } from 'vitest';
 import { loadConfigText } from '../../src/config/load.js';
-import { ConfigError } from '../../src/errors.js';
+import { configProblems } from '../helpers/config-problems.js';
 
 const BASE = 'listeners: [{ protocol: udp, port: 1 }]\n';
 const TOKEN = 'a-token-of-20-chars!';
 
 const load = (api: unknown, env: Record<string, string> = {}) => loadConfigText(`${BASE}http: { api: ${JSON.stringify(api)} }\n`, { env }).http.api;
-
-function problems(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return [...err.problems];
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('http.api config', () => {
   it('is off by default, with the documented limits', () => {
@@ -39,13 +29,13 @@ describe('http.api config', () => {
   });
 
   it('an endpoint that is on needs a token; an unset variable is named', () => {
-    expect(problems(() => load({ detect: true }))).toEqual([expect.stringMatching(/^http\.api\.token: is required when ingest or detect is on/)]);
-    expect(problems(() => load({ ingest: true, token: '${SYSLOG_API_TOKEN}' }))).toEqual(['http.api.token: environment variable SYSLOG_API_TOKEN is not set']);
+    expect(configProblems(() => load({ detect: true }))).toEqual([expect.stringMatching(/^http\.api\.token: is required when ingest or detect is on/)]);
+    expect(configProblems(() => load({ ingest: true, token: '${SYSLOG_API_TOKEN}' }))).toEqual(['http.api.token: environment variable SYSLOG_API_TOKEN is not set']);
   });
 
   it('a short or spaced token is refused without echoing it', () => {
     for (const token of ['fifteen-chars-x', 'has a space in the middle']) {
-      const found = problems(() => load({ ingest: true, token }));
+      const found = configProblems(() => load({ ingest: true, token }));
       expect(found).toEqual([expect.stringMatching(/^http\.api\.token: must be at least 16 printable ASCII characters without spaces/)]);
       expect(found.join('\n')).not.toContain(token.slice(0, 10));
     }
@@ -57,11 +47,11 @@ describe('http.api config', () => {
   });
 
   it('limits are bounded and a line may not exceed the body', () => {
-    expect(problems(() => load({ ingest: true, token: TOKEN, maxBodyBytes: '1GiB' }))).toEqual([expect.stringMatching(/^http\.api\.maxBodyBytes: /)]);
-    expect(problems(() => load({ ingest: true, token: TOKEN, maxLines: 0 }))).toEqual([expect.stringMatching(/^http\.api\.maxLines: /)]);
-    expect(problems(() => load({ ingest: true, token: TOKEN, maxBodyBytes: '4KiB', maxLineBytes: '8KiB' }))).toEqual([
+    expect(configProblems(() => load({ ingest: true, token: TOKEN, maxBodyBytes: '1GiB' }))).toEqual([expect.stringMatching(/^http\.api\.maxBodyBytes: /)]);
+    expect(configProblems(() => load({ ingest: true, token: TOKEN, maxLines: 0 }))).toEqual([expect.stringMatching(/^http\.api\.maxLines: /)]);
+    expect(configProblems(() => load({ ingest: true, token: TOKEN, maxBodyBytes: '4KiB', maxLineBytes: '8KiB' }))).toEqual([
       'http.api.maxLineBytes: must not be larger than maxBodyBytes (4096)',
     ]);
-    expect(problems(() => load({ ingest: true, token: TOKEN, tokenFile: '/etc/x' }))).toEqual([expect.stringMatching(/^http\.api: Unrecognized key: "tokenFile"/)]);
+    expect(configProblems(() => load({ ingest: true, token: TOKEN, tokenFile: '/etc/x' }))).toEqual([expect.stringMatching(/^http\.api: Unrecognized key: "tokenFile"/)]);
   });
 });

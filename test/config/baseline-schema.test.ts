@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load.js';
 import type { CompiledBaselineRule } from '../../src/config/rules-schema.js';
-import { ConfigError } from '../../src/errors.js';
+import { configProblems } from '../helpers/config-problems.js';
 
 const base = { listeners: [{ protocol: 'udp', port: 0 }] };
 const rules = (...r: unknown[]) => validateConfig({ ...base, rules: r }).rules;
 const ok = { name: 'errs', type: 'baseline', match: { severity: 'err' } };
 
-function problems(...r: unknown[]): string[] {
-  try {
-    rules(...r);
-  } catch (err) {
-    if (err instanceof ConfigError) return [...err.problems];
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problems = (...r: unknown[]) => configProblems(() => rules(...r));
 
 describe('rules: baseline', () => {
   it('fills the defaults: interval 1m, warmup 30, sigma 3, minCount 10, alpha 0.1, forgetAfter 1d, resolveAfter max(2 × interval, 5m)', () => {

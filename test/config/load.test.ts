@@ -2,18 +2,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile, loadConfigText } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
+import { configProblems } from '../helpers/config-problems.js';
 
 const fixture = (name: string) => join(import.meta.dirname, '..', 'fixtures', 'config', name);
-
-function problemsOf(fn: () => unknown): readonly string[] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('loadConfigFile', () => {
   it('compiles the good fixture: defaults filled, durations and sizes in base units, names derived, frozen', () => {
@@ -50,12 +41,12 @@ describe('loadConfigFile', () => {
     ['bad-timezone.yaml', /timezone: must be UTC, an IANA zone/],
     ['bad-yaml.yaml', /YAML:/],
   ])('%s names the fault with its path', (file, pattern) => {
-    const problems = problemsOf(() => loadConfigFile(fixture(file)));
+    const problems = configProblems(() => loadConfigFile(fixture(file)));
     expect(problems.join('\n')).toMatch(pattern);
   });
 
   it('reports unreadable TLS files and a missing CA together', () => {
-    const problems = problemsOf(() => loadConfigFile(fixture('bad-tls-files.yaml')));
+    const problems = configProblems(() => loadConfigFile(fixture('bad-tls-files.yaml')));
     expect([...problems].sort()).toEqual([
       expect.stringMatching(/^listeners\.0\.ca: clientAuth "require" needs a CA bundle/),
       expect.stringMatching(/^listeners\.0\.cert: cannot read missing\.crt: ENOENT/),
@@ -64,7 +55,7 @@ describe('loadConfigFile', () => {
   });
 
   it('reports every problem at once', () => {
-    const problems = problemsOf(() =>
+    const problems = configProblems(() =>
       loadConfigText('listeners:\n  - { protocol: udp, port: 99999 }\n  - { protocol: smtp, port: 25 }\nhttp: { port: -1 }\nsurprise: 1\n'),
     );
     expect(problems.length).toBeGreaterThanOrEqual(4);
@@ -75,7 +66,7 @@ describe('loadConfigFile', () => {
   });
 
   it('a missing file is a ConfigError, not a crash', () => {
-    expect(problemsOf(() => loadConfigFile(fixture('nope.yaml')))[0]).toMatch(/cannot read file/);
+    expect(configProblems(() => loadConfigFile(fixture('nope.yaml')))[0]).toMatch(/cannot read file/);
   });
 
   it('compiles the rules of the good fixture and the shipped default config', () => {
@@ -95,12 +86,12 @@ describe('loadConfigFile', () => {
     ['bad-rule-unsafe-regex.yaml', /^rules\.0\.match\.message: unsafe pattern: nested repetition/],
     ['bad-rule-groupby.yaml', /^rules\.0\.groupBy: "usr" is neither a message field nor a named capture/],
   ])('%s names the rule fault with its path', (file, pattern) => {
-    expect(problemsOf(() => loadConfigFile(fixture(file)))).toEqual([expect.stringMatching(pattern)]);
+    expect(configProblems(() => loadConfigFile(fixture(file)))).toEqual([expect.stringMatching(pattern)]);
   });
 
   it('reports rule problems together with the rest of the file', () => {
     const text = 'listeners: [{ protocol: udp, port: 99999 }]\nrules: [{ type: keyword, name: kw }, { name: Bad, preset: sshd-invalid-user }]\n';
-    expect(problemsOf(() => loadConfigText(text))).toEqual([
+    expect(configProblems(() => loadConfigText(text))).toEqual([
       expect.stringMatching(/^listeners\.0\.port/),
       'rules.0.keywords: a keyword rule needs at least one keyword or pattern',
       expect.stringMatching(/^rules\.1\.name: must be/),
@@ -112,7 +103,7 @@ describe('loadConfigFile', () => {
     const config = loadConfigText(text, { env: { NAME: 'edge', DIR: 'var' } });
     expect(config.listeners[0]!.name).toBe('edge');
     expect(config.stateDir.endsWith('${literal}/var')).toBe(true);
-    expect(problemsOf(() => loadConfigText(text, { env: { NAME: 'edge' } }))).toEqual(['stateDir: environment variable DIR is not set']);
+    expect(configProblems(() => loadConfigText(text, { env: { NAME: 'edge' } }))).toEqual(['stateDir: environment variable DIR is not set']);
   });
 
   it('--port moves udp and tcp listeners, keeping tls where it is', () => {
@@ -121,7 +112,7 @@ describe('loadConfigFile', () => {
   });
 
   it('a dual-stack :: listener conflicts with 0.0.0.0 on the same port, but udp and tcp may share a port', () => {
-    expect(problemsOf(() => loadConfigText('listeners: [{ protocol: tcp, address: "::", port: 514 }, { protocol: tcp, port: 514 }]')).join()).toMatch(/conflicts/);
+    expect(configProblems(() => loadConfigText('listeners: [{ protocol: tcp, address: "::", port: 514 }, { protocol: tcp, port: 514 }]')).join()).toMatch(/conflicts/);
     expect(() => loadConfigText('listeners: [{ protocol: udp, port: 514 }, { protocol: tcp, port: 514 }]')).not.toThrow();
     expect(() => loadConfigText('listeners: [{ protocol: tcp, address: 127.0.0.1, port: 514 }, { protocol: tcp, address: 127.0.0.2, port: 514 }]')).not.toThrow();
   });

@@ -1,7 +1,7 @@
 /** The `notify` section (console, Slack app, incoming webhook), through the real config loader. */
 import { describe, expect, it } from 'vitest';
 import { loadConfigText } from '../../src/config/load.js';
-import { ConfigError } from '../../src/errors.js';
+import { configProblems } from '../helpers/config-problems.js';
 
 const BASE = 'listeners: [{ protocol: udp, port: 1 }]\n';
 const SOCKET = { botToken: 'xoxb-1-abc', appToken: 'xapp-1-abc', channel: '#alerts' };
@@ -10,16 +10,6 @@ const HTTP = { mode: 'http', botToken: 'xoxb-1-abc', signingSecret: '8f742231b10
 /** The notify section from a YAML/JSON value (JSON is valid YAML). */
 const load = (notify: unknown, env: Record<string, string> = {}) => loadConfigText(`${BASE}notify: ${JSON.stringify(notify)}\n`, { env }).notify;
 const slack = (over: Record<string, unknown>, base: Record<string, unknown> = SOCKET) => load({ slack: { ...base, ...over } });
-
-function problems(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return [...err.problems];
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('notify config', () => {
   it('defaults to console output only', () => {
@@ -53,14 +43,14 @@ describe('notify config', () => {
   });
 
   it('socket mode requires the app token', () => {
-    expect(problems(() => load({ slack: { botToken: 'xoxb-1', channel: '#alerts' } }))).toEqual([
+    expect(configProblems(() => load({ slack: { botToken: 'xoxb-1', channel: '#alerts' } }))).toEqual([
       'notify.slack.appToken: is required in socket mode (an xapp- token with connections:write)',
     ]);
   });
 
   it('http mode requires the signing secret (of at least 8 characters)', () => {
-    expect(problems(() => slack({ signingSecret: undefined }, HTTP))).toEqual(['notify.slack.signingSecret: is required in http mode (Basic Information → Signing Secret)']);
-    expect(problems(() => slack({ signingSecret: 'short' }, HTTP)).join('\n')).toMatch(/^notify\.slack\.signingSecret: /);
+    expect(configProblems(() => slack({ signingSecret: undefined }, HTTP))).toEqual(['notify.slack.signingSecret: is required in http mode (Basic Information → Signing Secret)']);
+    expect(configProblems(() => slack({ signingSecret: 'short' }, HTTP)).join('\n')).toMatch(/^notify\.slack\.signingSecret: /);
   });
 
   it.each([
@@ -69,13 +59,13 @@ describe('notify config', () => {
     ['a bare prefix', { botToken: 'xoxb-' }, /^notify\.slack\.botToken: must be a bot token/],
     ['the bot token as the app token', { appToken: 'xoxb-1-abc' }, /^notify\.slack\.appToken: must be an app-level token \(xapp-…\)$/],
   ])('token prefixes: %s is refused', (_what, over, pattern) => {
-    const found = problems(() => slack(over));
+    const found = configProblems(() => slack(over));
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(pattern);
   });
 
   it('both token problems are reported at once', () => {
-    expect(problems(() => load({ slack: { botToken: 'xoxp-1', channel: '#alerts' } }))).toEqual([
+    expect(configProblems(() => load({ slack: { botToken: 'xoxp-1', channel: '#alerts' } }))).toEqual([
       'notify.slack.botToken: must be a bot token (xoxb-…)',
       'notify.slack.appToken: is required in socket mode (an xapp- token with connections:write)',
     ]);
@@ -86,7 +76,7 @@ describe('notify config', () => {
   });
 
   it.each(['alerts', '#Alerts', '#', '#with space', 'c0123abcd', 'D0123ABCD', 'U0123ABCD', `#${'a'.repeat(81)}`])('channel %j is refused', (channel) => {
-    expect(problems(() => slack({ channel }))).toEqual(['notify.slack.channel: must be "#channel-name" or a channel ID such as C0123ABCD']);
+    expect(configProblems(() => slack({ channel }))).toEqual(['notify.slack.channel: must be "#channel-name" or a channel ID such as C0123ABCD']);
   });
 
   it.each(['https://slack.example.com/api/', 'http://127.0.0.1:8080/api/', 'http://localhost:8080/api/', 'http://[::1]:8080/api/'])('apiUrl %s is accepted', (apiUrl) => {
@@ -94,7 +84,7 @@ describe('notify config', () => {
   });
 
   it.each(['http://slack.example.com/api/', 'http://10.0.0.1/api/', 'http://127.0.0.2/api/', 'ftp://127.0.0.1/api/', 'not a url'])('apiUrl %s is refused (plain http only to loopback)', (apiUrl) => {
-    const found = problems(() => slack({ apiUrl }));
+    const found = configProblems(() => slack({ apiUrl }));
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(/^notify\.slack\.apiUrl: /);
   });
@@ -118,7 +108,7 @@ describe('notify config', () => {
     ['outbox', { outbox: { size: 10 } }],
     ['(root)', { colour: 'red' }],
   ])('slack.%s: %j is refused', (field, over) => {
-    const found = problems(() => slack(over));
+    const found = configProblems(() => slack(over));
     expect(found.length).toBeGreaterThanOrEqual(1);
     const prefix = field === '(root)' ? 'notify.slack: ' : `notify.slack.${field}`;
     expect(found[0]!.startsWith(prefix)).toBe(true);
@@ -128,7 +118,7 @@ describe('notify config', () => {
     const text = `${BASE}notify:\n  slack:\n    botToken: \${SLACK_BOT_TOKEN}\n    appToken: \${SLACK_APP_TOKEN}\n    channel: "#alerts"\n`;
     const config = loadConfigText(text, { env: { SLACK_BOT_TOKEN: 'xoxb-from-env', SLACK_APP_TOKEN: 'xapp-from-env' } });
     expect(config.notify.slack).toMatchObject({ botToken: 'xoxb-from-env', appToken: 'xapp-from-env' });
-    expect(problems(() => loadConfigText(text, { env: { SLACK_BOT_TOKEN: 'xoxb-from-env' } }))[0]).toBe('notify.slack.appToken: environment variable SLACK_APP_TOKEN is not set');
+    expect(configProblems(() => loadConfigText(text, { env: { SLACK_BOT_TOKEN: 'xoxb-from-env' } }))[0]).toBe('notify.slack.appToken: environment variable SLACK_APP_TOKEN is not set');
   });
 
   describe('webhook', () => {
@@ -140,18 +130,18 @@ describe('notify config', () => {
 
     it('plain http only to loopback; outbox limits apply', () => {
       expect(load({ webhook: { url: 'http://127.0.0.1:9999/webhook/x', timeout: '2s', outbox: { maxBackoff: '1s' } } }).webhook).toMatchObject({ timeout: 2000, outbox: { maxBackoff: 1000 } });
-      expect(problems(() => load({ webhook: { url: 'http://hooks.slack.com/services/x' } }))).toEqual(['notify.webhook.url: must be an https:// URL (plain http:// only for a loopback host)']);
-      expect(problems(() => load({ webhook: { url: 'https://x.example', outbox: { maxBackoff: 999 } } }))[0]).toMatch(/^notify\.webhook\.outbox\.maxBackoff/);
-      expect(problems(() => load({ webhook: {} }))[0]).toMatch(/^notify\.webhook\.url/);
+      expect(configProblems(() => load({ webhook: { url: 'http://hooks.slack.com/services/x' } }))).toEqual(['notify.webhook.url: must be an https:// URL (plain http:// only for a loopback host)']);
+      expect(configProblems(() => load({ webhook: { url: 'https://x.example', outbox: { maxBackoff: 999 } } }))[0]).toMatch(/^notify\.webhook\.outbox\.maxBackoff/);
+      expect(configProblems(() => load({ webhook: {} }))[0]).toMatch(/^notify\.webhook\.url/);
     });
 
     it('a URL pasted without its scheme is a config problem with its path, not a crash', () => {
-      expect(problems(() => load({ webhook: { url: 'hooks.slack.com/services/T0/B0/x' } }))).toEqual(['notify.webhook.url: Invalid URL']);
-      expect(problems(() => slack({ apiUrl: 'slack.com/api/' }))).toEqual(['notify.slack.apiUrl: Invalid URL']);
+      expect(configProblems(() => load({ webhook: { url: 'hooks.slack.com/services/T0/B0/x' } }))).toEqual(['notify.webhook.url: Invalid URL']);
+      expect(configProblems(() => slack({ apiUrl: 'slack.com/api/' }))).toEqual(['notify.slack.apiUrl: Invalid URL']);
     });
   });
 
   it('an unknown notifier is refused', () => {
-    expect(problems(() => load({ email: {} }))[0]).toMatch(/^notify: Unrecognized key.*email/);
+    expect(configProblems(() => load({ email: {} }))[0]).toMatch(/^notify: Unrecognized key.*email/);
   });
 });

@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load.js';
 import { expandSeverities, type CompiledKeywordRule, type CompiledThresholdRule } from '../../src/config/rules-schema.js';
-import { ConfigError } from '../../src/errors.js';
+import { configProblems } from '../helpers/config-problems.js';
 
 const base = { listeners: [{ protocol: 'udp', port: 0 }] };
 const rules = (...r: unknown[]) => validateConfig({ ...base, rules: r }).rules;
 
-function problems(...r: unknown[]): string[] {
-  try {
-    rules(...r);
-  } catch (err) {
-    if (err instanceof ConfigError) return [...err.problems];
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problems = (...r: unknown[]) => configProblems(() => rules(...r));
 
 describe('rules: threshold', () => {
   it('compiles durations to ms and fills defaults (groupBy host, resolveAfter max(window, 5m), maxKeys 10000)', () => {

@@ -1,20 +1,10 @@
 /** The `triage` section, through the real config loader. */
 import { describe, expect, it } from 'vitest';
 import { loadConfigText } from '../../src/config/load.js';
-import { ConfigError } from '../../src/errors.js';
+import { configProblems } from '../helpers/config-problems.js';
 
 const BASE = 'listeners: [{ protocol: udp, port: 1 }]\n';
 const load = (triage: unknown, env: Record<string, string> = {}) => loadConfigText(`${BASE}triage: ${JSON.stringify(triage)}\n`, { env }).triage;
-
-function problems(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return [...err.problems];
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('triage config', () => {
   it('is off when absent', () => {
@@ -48,25 +38,25 @@ describe('triage config', () => {
   });
 
   it('an unset or empty key variable is an error that names it (not the value)', () => {
-    expect(problems(() => load({ baseUrl: 'https://api.openai.com/v1', model: 'm', apiKeyEnv: 'MISSING_KEY' }))).toEqual([
+    expect(configProblems(() => load({ baseUrl: 'https://api.openai.com/v1', model: 'm', apiKeyEnv: 'MISSING_KEY' }))).toEqual([
       'triage.apiKeyEnv: environment variable MISSING_KEY is not set (leave apiKeyEnv out for a local server without a key)',
     ]);
-    expect(problems(() => load({ baseUrl: 'https://api.openai.com/v1', model: 'm', apiKeyEnv: 'EMPTY' }, { EMPTY: '' }))).toHaveLength(1);
+    expect(configProblems(() => load({ baseUrl: 'https://api.openai.com/v1', model: 'm', apiKeyEnv: 'EMPTY' }, { EMPTY: '' }))).toHaveLength(1);
   });
 
   it('refuses bad values, each with its path', () => {
-    const p = problems(() =>
+    const p = configProblems(() =>
       load({ baseUrl: 'ftp://x/v1', model: '', apiKeyEnv: 'not a name', timeout: '50ms', maxCallsPerHour: 0, maxConcurrent: 17, maxSampleLines: 6, redact: { ips: 'yes' }, extra: 1 }),
     );
     for (const path of ['triage.baseUrl', 'triage.model', 'triage.apiKeyEnv', 'triage.timeout', 'triage.maxCallsPerHour', 'triage.maxConcurrent', 'triage.maxSampleLines', 'triage.redact.ips', 'triage']) {
       expect(p.some((line) => line.startsWith(`${path}:`)), `${path} in ${JSON.stringify(p)}`).toBe(true);
     }
-    expect(problems(() => load({ model: 'm' })).some((l) => l.startsWith('triage.baseUrl:'))).toBe(true);
+    expect(configProblems(() => load({ model: 'm' })).some((l) => l.startsWith('triage.baseUrl:'))).toBe(true);
   });
 
   it('a base URL with credentials, a query or a fragment is refused (the key belongs in apiKeyEnv)', () => {
     for (const baseUrl of ['https://user:sk-secret@api.example.com/v1', 'https://api.example.com/v1?key=sk', 'http://127.0.0.1:8080/v1#x']) {
-      expect(problems(() => load({ baseUrl, model: 'm' }))[0]).toMatch(/^triage\.baseUrl: must be a plain http\(s\) base URL/);
+      expect(configProblems(() => load({ baseUrl, model: 'm' }))[0]).toMatch(/^triage\.baseUrl: must be a plain http\(s\) base URL/);
     }
   });
 });

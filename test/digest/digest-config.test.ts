@@ -3,19 +3,11 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadConfigText } from '../../src/config/load.js';
 import { cronDigestScheduler, cronTimezoneFor } from '../../src/digest/digest-scheduler.js';
-import { ConfigError } from '../../src/errors.js';
+import { configProblems } from '../helpers/config-problems.js';
 
 const BASE = 'listeners: [{ protocol: udp, port: 1 }]\n';
 
-function problemsOf(text: string): readonly string[] {
-  try {
-    loadConfigText(text);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problemsOf = (text: string) => configProblems(() => loadConfigText(text));
 
 describe('digest config', () => {
   it('is off when absent', () => {
