@@ -31,6 +31,16 @@ function create(clock: FakeClock, stateDir: string | null = dir) {
   return { manager, notifier, signal };
 }
 
+/** One open incident without a triage, saved by a stopped manager: incidents.json and what it holds. */
+async function savedWithoutTriage(clock: FakeClock): Promise<{ file: string; doc: { incidents: Record<string, unknown>[] } }> {
+  const first = create(clock);
+  await first.manager.load();
+  first.manager.handle(first.signal('192.0.2.1'));
+  await first.manager.stop();
+  const file = join(dir, 'incidents.json');
+  return { file, doc: JSON.parse(await readFile(file, 'utf8')) as { incidents: Record<string, unknown>[] } };
+}
+
 const triage = (at: number): IncidentTriage => ({ summary: 'Password guessing from one address.', severity: 'high', model: 'llama3.2:3b', at });
 
 describe('AlertManager.attachTriage', () => {
@@ -82,12 +92,7 @@ describe('AlertManager.attachTriage', () => {
 
   it('a state file written before triage existed (no triage field) still loads', async () => {
     const clock = new FakeClock();
-    const first = create(clock);
-    await first.manager.load();
-    first.manager.handle(first.signal('192.0.2.1'));
-    await first.manager.stop();
-    const file = join(dir, 'incidents.json');
-    const doc = JSON.parse(await readFile(file, 'utf8')) as { incidents: Record<string, unknown>[] };
+    const { file, doc } = await savedWithoutTriage(clock);
     expect('triage' in doc.incidents[0]!).toBe(false);
     await writeFile(file, JSON.stringify(doc));
     const second = create(clock);
@@ -97,12 +102,7 @@ describe('AlertManager.attachTriage', () => {
 
   it('a state file with a malformed triage is refused as corrupt, not half-loaded', async () => {
     const clock = new FakeClock();
-    const first = create(clock);
-    await first.manager.load();
-    first.manager.handle(first.signal('192.0.2.1'));
-    await first.manager.stop();
-    const file = join(dir, 'incidents.json');
-    const doc = JSON.parse(await readFile(file, 'utf8')) as { incidents: Record<string, unknown>[] };
+    const { file, doc } = await savedWithoutTriage(clock);
     doc.incidents[0]!.triage = { summary: 'x', severity: 'apocalyptic', model: 'm', at: 0 };
     await writeFile(file, JSON.stringify(doc));
     const second = create(clock);

@@ -1,8 +1,8 @@
 /** OpenAiClient against a fake OpenAI-compatible endpoint on loopback: the request it sends and every outcome. */
 import { getEventListeners } from 'node:events';
-import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAiClient, type ChatRequest } from '../../src/triage/openai-client.js';
+import { closedPort } from '../helpers/closed-port.js';
 import { startFakeLlmApi, triageAnswer, type FakeLlmApi } from '../helpers/fake-llm-api.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -113,11 +113,3 @@ describe('OpenAiClient', () => {
     expect(await pending).toEqual({ outcome: 'aborted' });
   });
 });
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

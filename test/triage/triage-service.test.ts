@@ -2,12 +2,12 @@
  * TriageService against a fake OpenAI-compatible endpoint on loopback (real HTTP), with a fake clock for the
  * budget, the cache and the log throttle. The alert manager is stood in for by a recording target.
  */
-import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident, IncidentEvent, IncidentTriage } from '../../src/alert/types.js';
 import type { TriageConfig } from '../../src/config/triage-schema.js';
 import { createLogger } from '../../src/log.js';
 import { TRIAGE_NOTIFIER, TriageService, type TriageOutcome } from '../../src/triage/triage-service.js';
+import { closedPort } from '../helpers/closed-port.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { startFakeLlmApi, triageAnswer, type FakeLlmApi } from '../helpers/fake-llm-api.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -297,11 +297,3 @@ describe('TriageService', () => {
     expect(local().some((l) => l.level === 40)).toBe(false);
   });
 });
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
