@@ -137,9 +137,10 @@ export class TriageService implements Notifier {
     if (reply === null) return this.#failed('malformed', 'the answer is not a JSON object with a summary and a severity (low, medium, high, critical)', incident);
     const now = this.#now();
     const triage: IncidentTriage = Object.freeze({ summary: prompt.redactor.restore(reply.summary), severity: reply.severity, model: c.model, at: now });
-    this.#o.observer.outcome('ok');
     this.#cache.set(incident.fingerprint, triage, now);
     this.#attach(incident, triage);
+    // Counted once attached: a throw from the target is counted as error instead (one outcome per incident).
+    this.#o.observer.outcome('ok');
   }
 
   #attach(incident: Incident, triage: IncidentTriage): void {
