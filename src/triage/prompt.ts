@@ -70,8 +70,10 @@ export function triagePrompt(incident: Incident, options: PromptOptions): Triage
 }
 
 function ruleText(i: Incident): string {
+  const seconds = Math.round(i.windowMs / 1000);
   if (i.ruleType === 'keyword') return 'keyword rule: fires on the first matching line';
-  return `${i.ruleType} rule: fires at ${i.threshold} matches within ${Math.round(i.windowMs / 1000)} s`;
+  if (i.ruleType === 'baseline') return `baseline rule: fires when a ${seconds} s interval has more matches than this key's learned normal rate; the limit was ${i.threshold}`;
+  return `threshold rule: fires at ${i.threshold} matches within ${seconds} s`;
 }
 
 function cut(text: string, max: number): string {

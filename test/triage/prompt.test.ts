@@ -66,6 +66,11 @@ describe('triagePrompt', () => {
     expect(lines).not.toContain('c');
   });
 
+  it('a baseline rule says that its limit is learned, not configured', () => {
+    const { messages } = triagePrompt({ ...incident, ruleType: 'baseline', threshold: 37 }, { maxSampleLines: 0, redact: REDACT });
+    expect(messages[1]!.content.split('\n')[0]).toBe("Rule: ssh_invalid_user (baseline rule: fires when a 60 s interval has more matches than this key's learned normal rate; the limit was 37)");
+  });
+
   it('with redaction off, the values are sent as they are', () => {
     const { messages } = triagePrompt(incident, { maxSampleLines: 5, redact: { ips: false, users: false } });
     expect(messages[1]!.content).toContain('Invalid user ubuntu from 203.0.113.5');
