@@ -6,6 +6,7 @@
  */
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { drained } from '../harness/socket-drain.js';
 import { Random } from '../simulate/prng.js';
 import type { PayloadFamily } from './generators.js';
 import { EMPTY_OUTCOME, addOutcomes, type StreamOutcome } from './stream-model.js';
@@ -133,17 +134,5 @@ export function sendStream(port: number, plan: StreamPlan, closeTimeoutMs: numbe
         }
       })();
     });
-  });
-}
-
-function drained(socket: net.Socket): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const done = (): void => {
-      socket.off('drain', done);
-      socket.off('close', done);
-      resolve();
-    };
-    socket.on('drain', done);
-    socket.on('close', done);
   });
 }

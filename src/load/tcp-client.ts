@@ -1,5 +1,6 @@
 /** The scenarios' TCP side: connecting to the appliance on loopback and writing with backpressure. */
 import net from 'node:net';
+import { drained } from '../harness/socket-drain.js';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -52,15 +53,7 @@ export interface WriteOutcome {
 export async function writeWithBackpressure(socket: net.Socket, chunk: Buffer | string): Promise<WriteOutcome> {
   if (socket.write(chunk)) return { waited: false, waitedMs: 0 };
   const started = performance.now();
-  await new Promise<void>((resolve) => {
-    const done = (): void => {
-      socket.off('drain', done);
-      socket.off('close', done);
-      resolve();
-    };
-    socket.on('drain', done);
-    socket.on('close', done);
-  });
+  await drained(socket);
   return { waited: true, waitedMs: performance.now() - started };
 }
 
