@@ -1,16 +1,17 @@
 /**
  * The appliance column: the real thing, `node dist/src/main.js run --config <tmp yaml>`, with one UDP and one
- * TCP listener on 127.0.0.1 (kernel-chosen ports), no rules or the default ones, metrics HTTP on a kernel-chosen port. Bound
- * ports come from its JSON logs on stderr; counts and latency from /metrics.
+ * TCP listener on 127.0.0.1 (kernel-chosen ports), no rules or the default ones, metrics HTTP on a kernel-chosen
+ * port. Started by src/harness/appliance-process.ts (bound ports from its JSON logs on stderr); counts and latency
+ * from /metrics.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
-import { stopChild, track } from '../harness/children.js';
+import { spawnAppliance, type ApplianceProcess } from '../harness/appliance-process.js';
+import { stopChild } from '../harness/children.js';
+import { defaultRules } from '../harness/default-rules.js';
 import { histogramOf, parsePromText, sumOf, type Sample } from './prom-text.js';
 import type { Receiver, ReceiverCounts, ReceiverKind, ReceiverStartOptions } from './receiver.js';
 import type { HistogramSnapshot } from './stats.js';
@@ -20,18 +21,8 @@ const MEMORY_GAUGES = new Set(['process_resident_memory_bytes', 'nodejs_heap_siz
 
 const UDP_LISTENER = 'bench-udp';
 const TCP_LISTENER = 'bench-tcp';
-const START_TIMEOUT_MS = 20_000;
 /** How long the appliance gets to stop gracefully (it also writes a --cpu-prof profile then). */
 const STOP_GRACE_MS = 10_000;
-
-/** The rules of the shipped config/default.yaml, as written there. */
-export function defaultRules(): unknown[] {
-  // From dist/src/bench/ when built (npm run bench), from src/bench/ when run from source (tests).
-  const candidates = ['../../../config/default.yaml', '../../config/default.yaml'].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
-  const file = candidates.find((f) => existsSync(f)) ?? candidates[0]!;
-  const doc = parseYaml(readFileSync(file, 'utf8')) as { rules?: unknown };
-  return Array.isArray(doc.rules) ? doc.rules : [];
-}
 
 /** Rules as a YAML flow value (JSON is YAML). */
 const defaultRulesYaml = (): string => JSON.stringify(defaultRules());
@@ -139,68 +130,33 @@ export const applianceReceiver = applianceKind('appliance', 'syslog-sentinel', (
 export const applianceRulesReceiver = applianceKind('appliance-rules', 'syslog-sentinel + default rules', defaultRulesYaml);
 
 /** The appliance with these rules (a JSON/YAML flow list), e.g. the default ones with other caps. */
-export function startAppliance(name: string, rules: string, options: ReceiverStartOptions): Promise<ApplianceReceiver> {
-  const mainJs = fileURLToPath(new URL('../main.js', import.meta.url));
+export async function startAppliance(name: string, rules: string, options: ReceiverStartOptions): Promise<ApplianceReceiver> {
   const tmpDir = mkdtempSync(path.join(os.tmpdir(), 'syslog-sentinel-bench-'));
   const configFile = path.join(tmpDir, 'bench.yaml');
   writeFileSync(configFile, configYaml(options.udpReceiveBufferBytes, path.join(tmpDir, 'state'), rules));
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), mainJs, 'run', '--config', configFile], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    cwd: tmpDir,
-  });
-  track(child);
-  // The config and state directory go with the process, however it ends (stop, failed start, SIGINT).
-  child.once('exit', () => rmSync(tmpDir, { recursive: true, force: true }));
-
-  return new Promise<ApplianceReceiver>((resolve, reject) => {
-    const ports = new Map<string, number>();
-    let httpPort = -1;
-    let rcvbuf: number | null = null;
-    const tail: string[] = [];
-    let pending = '';
-    let settled = false;
-    const fail = (why: string): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      void stopChild(child);
-      reject(new Error(`${why}\n--- appliance stderr (last lines) ---\n${tail.join('\n')}`));
-    };
-    const timer = setTimeout(() => fail(`the appliance did not log "ready" within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
-    child.once('exit', (code, signal) => fail(`the appliance exited during start (code ${code}, signal ${signal})`));
-    // Keep draining stderr for the whole run (a full pipe would block its logger); keep a short tail.
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (text: string) => {
-      pending += text;
-      let nl = pending.indexOf('\n');
-      while (nl >= 0) {
-        const line = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
-        nl = pending.indexOf('\n');
-        tail.push(line);
-        if (tail.length > 20) tail.shift();
-        if (settled) continue;
-        let entry: Record<string, unknown>;
-        try {
-          entry = JSON.parse(line) as Record<string, unknown>;
-        } catch {
-          continue;
-        }
-        if (entry.msg === 'listening' && typeof entry.listener === 'string' && typeof entry.port === 'number') ports.set(entry.listener, entry.port);
-        else if (entry.msg === 'http listening' && typeof entry.port === 'number') httpPort = entry.port;
-        else if (typeof entry.usableBytes === 'number' && typeof entry.requestedBytes === 'number' && rcvbuf === null) rcvbuf = entry.usableBytes;
-        else if (entry.msg === 'ready') {
-          const udpPort = ports.get(UDP_LISTENER);
-          const tcpPort = ports.get(TCP_LISTENER);
-          if (udpPort === undefined || tcpPort === undefined || httpPort < 0) {
-            fail('the appliance logged "ready" without its listener/http ports');
-            return;
-          }
-          settled = true;
-          clearTimeout(timer);
-          resolve(new ApplianceReceiver(name, child, httpPort, udpPort, tcpPort, rcvbuf));
-        }
-      }
+  let rcvbuf: number | null = null;
+  let proc: ApplianceProcess;
+  try {
+    proc = await spawnAppliance({
+      configFile,
+      cwd: tmpDir,
+      nodeArgs: options.nodeArgs,
+      // The UDP listener's log line about the buffer the kernel granted.
+      onLine: (_line, entry) => {
+        if (rcvbuf === null && typeof entry?.usableBytes === 'number' && typeof entry.requestedBytes === 'number') rcvbuf = entry.usableBytes;
+      },
+      // The config and state directory go with the process, however it ends (stop, failed start, SIGINT).
+      onExit: () => rmSync(tmpDir, { recursive: true, force: true }),
     });
-  });
+  } catch (err) {
+    rmSync(tmpDir, { recursive: true, force: true });
+    throw err;
+  }
+  const udpPort = proc.ports.get(UDP_LISTENER);
+  const tcpPort = proc.ports.get(TCP_LISTENER);
+  if (udpPort === undefined || tcpPort === undefined) {
+    await stopChild(proc.child, STOP_GRACE_MS);
+    throw new Error(`the appliance logged "ready" without the ports of ${UDP_LISTENER} and ${TCP_LISTENER}`);
+  }
+  return new ApplianceReceiver(name, proc.child, proc.httpPort, udpPort, tcpPort, rcvbuf);
 }

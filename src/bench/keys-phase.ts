@@ -7,7 +7,8 @@
 import net from 'node:net';
 import { once } from 'node:events';
 import { RulesSchema } from '../config/rules-schema.js';
-import { defaultRules, startAppliance, type ApplianceReceiver } from './appliance-receiver.js';
+import { defaultRules } from '../harness/default-rules.js';
+import { startAppliance, type ApplianceReceiver } from './appliance-receiver.js';
 import { sleep } from './clock.js';
 import { readProcessMemory } from '../harness/process-memory.js';
 import { pinProcess, reniceProcess } from './proc.js';

@@ -1,64 +1,40 @@
 /**
- * The appliance under fuzz: the real CLI, `node dist/src/main.js run --config <tmp yaml>` (or, when this file runs
- * from source through tsx, `node --import tsx src/main.ts`), with every listener and the metrics server on
- * 127.0.0.1 port 0, and the V8 inspector on 127.0.0.1 port 0 (for forced garbage collections, inspector.ts). Bound
- * ports come from its JSON logs on stderr ("listening", "http listening", "ready"); it is stopped by pid. Its stderr is read for the whole run (a full pipe would block its logger) and its fatal and
- * error lines are kept.
+ * The appliance under fuzz: the real CLI (src/harness/appliance-process.ts starts it and learns its ports from
+ * its logs), every listener and the metrics server on 127.0.0.1 port 0, and the V8 inspector on 127.0.0.1 port 0
+ * (for forced garbage collections, inspector.ts). Its error and fatal log lines, and lines that are not JSON (a
+ * crash trace), are counted and the first ones kept. It is stopped by pid; its directory goes with it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { hasExited, stopChild, track } from '../harness/children.js';
+import { spawnAppliance, type ApplianceExit, type ApplianceProcess } from '../harness/appliance-process.js';
+import { hasExited, stopChild } from '../harness/children.js';
 import { parsePromText, type Sample } from '../bench/prom-text.js';
 import { InspectorSession, inspectorUrl, type LiveReading } from './inspector.js';
 import type { HeapReading } from './monitor.js';
 
-const START_TIMEOUT_MS = 30_000;
 const HTTP_TIMEOUT_MS = 5_000;
 const TAIL_LINES = 30;
 
-/** How to start the CLI: the built main.js beside this module, or src/main.ts through tsx when run from source. */
-export function cliCommand(): string[] {
-  const built = fileURLToPath(new URL('../main.js', import.meta.url));
-  if (existsSync(built)) return [built];
-  const source = fileURLToPath(new URL('../main.ts', import.meta.url));
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return ['--import', tsx, source];
-}
-
-export interface ApplianceExit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-}
+export type { ApplianceExit };
 
 export class FuzzAppliance {
-  readonly #child: ChildProcess;
-  readonly #dir: string;
-  readonly ports: ReadonlyMap<string, number>;
-  readonly httpPort: number;
+  readonly #proc: ApplianceProcess;
   readonly #log: ApplianceLog;
-  readonly #exited: Promise<ApplianceExit>;
   readonly #inspector: InspectorSession;
 
-  constructor(
-    child: ChildProcess,
-    dir: string,
-    ports: ReadonlyMap<string, number>,
-    httpPort: number,
-    log: ApplianceLog,
-    exited: Promise<ApplianceExit>,
-    inspector: InspectorSession,
-  ) {
-    this.#child = child;
-    this.#dir = dir;
-    this.ports = ports;
-    this.httpPort = httpPort;
+  constructor(proc: ApplianceProcess, log: ApplianceLog, inspector: InspectorSession) {
+    this.#proc = proc;
     this.#log = log;
-    this.#exited = exited;
     this.#inspector = inspector;
+  }
+
+  get ports(): ReadonlyMap<string, number> {
+    return this.#proc.ports;
+  }
+
+  get httpPort(): number {
+    return this.#proc.httpPort;
   }
 
   /** A full garbage collection, then the memory the appliance still holds. */
@@ -67,16 +43,16 @@ export class FuzzAppliance {
   }
 
   get pid(): number {
-    return this.#child.pid ?? -1;
+    return this.#proc.child.pid ?? -1;
   }
 
   /** Resolves when the process has exited (for whatever reason). */
   get exited(): Promise<ApplianceExit> {
-    return this.#exited;
+    return this.#proc.exited;
   }
 
   get alive(): boolean {
-    return !hasExited(this.#child);
+    return !hasExited(this.#proc.child);
   }
 
   port(listener: string): number {
@@ -131,13 +107,11 @@ export class FuzzAppliance {
     }
   }
 
-  /** SIGTERM, SIGKILL after graceMs; resolves with how it exited. Removes the config and state directory. */
+  /** SIGTERM, SIGKILL after graceMs; resolves with how it exited (its config and state directory go with it). */
   async stop(graceMs = 20_000): Promise<ApplianceExit> {
     await this.#inspector.close();
-    await stopChild(this.#child, graceMs);
-    const exit = await this.#exited;
-    rmSync(this.#dir, { recursive: true, force: true });
-    return exit;
+    await stopChild(this.#proc.child, graceMs);
+    return this.#proc.exited;
   }
 }
 
@@ -148,60 +122,38 @@ interface ApplianceLog {
   fatal: number;
 }
 
-/** Starts the appliance with `yaml` (listeners on port 0) and resolves once it logged "ready". */
-export function startFuzzAppliance(yaml: string): Promise<FuzzAppliance> {
+/** Starts the appliance with `yaml` (listeners on port 0) and resolves once it logged "ready" and its inspector answers. */
+export async function startFuzzAppliance(yaml: string): Promise<FuzzAppliance> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'syslog-sentinel-fuzz-'));
   const configFile = path.join(dir, 'fuzz.yaml');
   writeFileSync(configFile, yaml.replaceAll('STATE_DIR', JSON.stringify(path.join(dir, 'state'))));
-  // stdout (incident JSON lines) is not read: it goes to /dev/null, so it can never block the appliance.
-  const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', ...cliCommand(), 'run', '--config', configFile], { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir });
-  track(child);
-  const exited = new Promise<ApplianceExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const log: ApplianceLog = { tail: [], errors: [], errorCount: 0, fatal: 0 };
-  const ports = new Map<string, number>();
-  let httpPort = -1;
   let inspector: string | null = null;
-
-  return new Promise<FuzzAppliance>((resolve, reject) => {
-    let settled = false;
-    const fail = (why: string): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      void stopChild(child).then(() => rmSync(dir, { recursive: true, force: true }));
-      reject(new Error(`${why}\n--- appliance stderr (last lines) ---\n${log.tail.join('\n')}`));
-    };
-    const timer = setTimeout(() => fail(`the appliance did not log "ready" within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
-    void exited.then(({ code, signal }) => fail(`the appliance exited during start (code ${code}, signal ${signal})`));
-    let pending = '';
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (text: string) => {
-      pending += text;
-      for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
-        const line = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
+  const removeDir = (): void => rmSync(dir, { recursive: true, force: true });
+  let proc: ApplianceProcess;
+  try {
+    // stdout (incident JSON lines) is not read: it goes nowhere, so it can never block the appliance.
+    proc = await spawnAppliance({
+      configFile,
+      cwd: dir,
+      nodeArgs: ['--inspect=127.0.0.1:0'],
+      onLine: (line, entry) => {
         inspector ??= inspectorUrl(line);
-        const entry = readLogLine(line, log);
-        if (settled || entry === null) continue;
-        if (entry.msg === 'listening' && typeof entry.listener === 'string' && typeof entry.port === 'number') ports.set(entry.listener, entry.port);
-        else if (entry.msg === 'http listening' && typeof entry.port === 'number') httpPort = entry.port;
-        else if (entry.msg === 'ready') {
-          if (httpPort < 0 || inspector === null) return fail('the appliance logged "ready" without its http port or inspector URL');
-          settled = true;
-          InspectorSession.connect(inspector, child.pid ?? -1).then(
-            (session) => {
-              clearTimeout(timer);
-              resolve(new FuzzAppliance(child, dir, ports, httpPort, log, exited, session));
-            },
-            (err: Error) => {
-              settled = false;
-              fail(`could not connect to the appliance's inspector: ${err.message}`);
-            },
-          );
-        }
-      }
+        readLogLine(line, entry, log);
+      },
+      onExit: removeDir,
     });
-  });
+  } catch (err) {
+    removeDir();
+    throw err;
+  }
+  try {
+    if (inspector === null) throw new Error('no "Debugger listening on" line before "ready"');
+    return new FuzzAppliance(proc, log, await InspectorSession.connect(inspector, proc.child.pid ?? -1));
+  } catch (err) {
+    await stopChild(proc.child);
+    throw new Error(`could not connect to the appliance's inspector: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 /**
@@ -212,23 +164,17 @@ export function startFuzzAppliance(yaml: string): Promise<FuzzAppliance> {
 const NODE_LINE =
   /^(Debugger listening on |Debugger ending on |For help, see: |Debugger attached\.|Waiting for the debugger to disconnect|\(node:\d+\) (\[\w+\] )?(DeprecationWarning|ExperimentalWarning): |\(Use `node --trace-)/;
 
-function readLogLine(line: string, log: ApplianceLog): Record<string, unknown> | null {
+function readLogLine(line: string, entry: Record<string, unknown> | null, log: ApplianceLog): void {
   log.tail.push(line.length > 2000 ? `${line.slice(0, 2000)}…` : line);
   if (log.tail.length > TAIL_LINES) log.tail.shift();
-  if (NODE_LINE.test(line)) return null;
-  let entry: Record<string, unknown> | null = null;
-  try {
-    entry = JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    // Not a JSON log line: a crash trace or Node's own warning. Counted as an error below.
-  }
+  if (NODE_LINE.test(line)) return;
+  // A line that is not JSON is a crash trace or a warning from Node itself: counted as an error.
   const level = entry === null ? 50 : typeof entry.level === 'number' ? entry.level : 0;
   if (level >= 60) log.fatal++;
   if (level >= 50) {
     log.errorCount++;
     if (log.errors.length < TAIL_LINES) log.errors.push(line.length > 2000 ? `${line.slice(0, 2000)}…` : line);
   }
-  return entry;
 }
 
 function httpGet(port: number, pathname: string): Promise<{ status: number; body: string }> {

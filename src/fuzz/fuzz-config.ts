@@ -5,10 +5,7 @@
  * rules, and extra rules whose patterns the load-time check accepts although V8 backtracks on them (quadratic at
  * worst: the regex-hostile lines aim at them). The other one holds only patterns the check must refuse.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { defaultRules } from '../harness/default-rules.js';
 
 export const LISTENERS = {
   udp: 'fuzz-udp',
@@ -57,19 +54,6 @@ export const CATASTROPHIC_RULES = [
   { rule: { name: 'ambiguous_digits', type: 'keyword', patterns: ['(?:\\d{1,3})+$'] }, where: 'rules.3.patterns.0' },
   { rule: { name: 'backreference', type: 'keyword', patterns: ['(\\w+) \\1'] }, where: 'rules.4.patterns.0' },
 ] as const;
-
-/** The rules of the shipped config/default.yaml (found from here, in src/ or dist/src/). */
-export function defaultRules(): unknown[] {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++, dir = path.dirname(dir)) {
-    const file = path.join(dir, 'config', 'default.yaml');
-    if (existsSync(file)) {
-      const doc = parseYaml(readFileSync(file, 'utf8')) as { rules?: unknown[] };
-      return doc.rules ?? [];
-    }
-  }
-  throw new Error('config/default.yaml not found above src/fuzz');
-}
 
 /** The main fuzz config. `STATE_DIR` is replaced by the spawner. JSON values are YAML flow values. */
 export function fuzzConfigYaml(): string {

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stopChild, track } from '../harness/children.js';
-import { cliCommand } from './appliance.js';
+import { cliCommand } from '../harness/appliance-process.js';
 import { CATASTROPHIC_RULES, catastrophicConfigYaml } from './fuzz-config.js';
 
 export interface UnsafePatternCheck {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultRules } from '../../src/bench/appliance-receiver.js';
+import { defaultRules } from '../../src/harness/default-rules.js';
 import { KEYS_RULE, keysPhaseLines, maxKeysOf, rulesWithMaxKeys } from '../../src/bench/keys-phase.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { Detector } from '../../src/detect/detector.js';
