@@ -3,33 +3,19 @@
  * appliance (started from src/main.ts through tsx) on loopback. It must end with `fuzz: PASS (...)` and exit 0,
  * and its JSON must show that the run exercised what it claims: every drop reason, every family, resets.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PAYLOAD_FAMILIES } from '../../src/fuzz/generators.js';
 import type { FuzzResult } from '../../src/fuzz/run.js';
+import { runScript as run } from '../helpers/script-run.js';
 
-const REPO = join(import.meta.dirname, '..', '..');
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const dir = mkdtempSync(join(tmpdir(), 'fuzz-script-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function runScript(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', TSX, join(REPO, 'src', 'fuzz', 'main.ts'), ...args], {
-    cwd: REPO,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '' },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+/** The script stops at its own --timeout (150 s below); SIGINT at 170 s is the backstop. */
+const runScript = (args: readonly string[]) => run('fuzz/main.ts', args, { limitMs: 170_000 });
 
 describe('npm run fuzz, shortened', () => {
   it('sends 20k frames of bad input and ends with fuzz: PASS, every frame accounted for', async () => {

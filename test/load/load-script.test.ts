@@ -4,45 +4,20 @@
  * 1,000 client sockets here and 1,000 in the appliance: the open-file limit is raised to 4096 for the run when
  * it is lower (and the hard limit allows).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SCENARIO_NAMES } from '../../src/load/options.js';
+import { runScript } from '../helpers/script-run.js';
 
-const REPO = join(import.meta.dirname, '..', '..');
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const MAIN = join(REPO, 'src', 'load', 'main.ts');
 const RUN_LIMIT_MS = 240_000;
+/** Raise the soft open-file limit if it is under 4096; never lower it. */
+const ULIMIT = 'n=$(ulimit -n); if [ "$n" != unlimited ] && [ "$n" -lt 4096 ]; then ulimit -n 4096 2>/dev/null || true; fi; exec "$@"';
 
-interface Run {
-  code: number | null;
-  stdout: string[];
-  stderr: string;
-}
-
-function runLoad(args: readonly string[]): Promise<Run> {
-  // Raise the soft open-file limit if it is under 4096; never lower it.
-  const script = 'n=$(ulimit -n); if [ "$n" != unlimited ] && [ "$n" -lt 4096 ]; then ulimit -n 4096 2>/dev/null || true; fi; exec "$@"';
-  const child = spawn('sh', ['-c', script, 'sh', process.execPath, '--import', TSX, MAIN, ...args], {
-    cwd: REPO,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '' },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const timer = setTimeout(() => child.kill('SIGINT'), RUN_LIMIT_MS);
-  return new Promise((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout: stdout.split('\n').filter((l) => l !== ''), stderr });
-    }),
-  );
+async function runLoad(args: readonly string[]): Promise<{ code: number | null; stdout: string[]; stderr: string }> {
+  const run = await runScript('load/main.ts', args, { limitMs: RUN_LIMIT_MS, shellPrelude: ULIMIT });
+  return { code: run.code, stdout: run.stdout.split('\n').filter((l) => l !== ''), stderr: run.stderr };
 }
 
 interface JsonReport {
