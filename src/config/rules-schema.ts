@@ -2,15 +2,17 @@
  * The `rules:` section: the zod schema of one rule (strict, discriminated on `type`; `preset` implies
  * `type: threshold`) and the compile step that merges presets, builds every regex once, checks it for
  * catastrophic backtracking and checks that groupBy/distinct name fields the rule can produce.
- * A baseline rule's own options are in baseline-schema.ts.
+ * The `match:` block every rule has is in match-schema.ts; a baseline rule's own options are in baseline-schema.ts.
  */
 import { BASELINE_OPTIONS, compileBaselineSettings, type BaselineSettings } from './baseline-schema.js';
+import { canonicalMatch, compileMatch, eachPattern, MatchSchema, NonEmpty, reportPattern, toList, type CompiledMatch } from './match-schema.js';
 import { SlackChannel } from './notify-schema.js';
 import { z } from 'zod';
-import { FACILITY_NAMES, SEVERITY_NAMES, type FacilityName, type SeverityName } from '../parse/types.js';
 import { PRESETS, PRESET_NAMES, type PresetName } from '../detect/presets.js';
 import { analyzeRegex } from '../detect/regex-safety.js';
 import { DurationMs } from './units.js';
+
+export { expandSeverities, type CompiledMatch } from './match-schema.js';
 
 /** Fields every message has; any other groupBy/distinct name must be a named capture of the rule's patterns. */
 export const BUILTIN_FIELDS = ['host', 'sourceIp', 'appname'] as const;
@@ -21,30 +23,7 @@ const MAX_STATE_ENTRIES = 10_000_000;
 
 const RuleName = z.string().regex(/^[a-z0-9_-]{1,64}$/, { message: 'must be 1-64 characters from a-z, 0-9, "_" and "-"' });
 const FieldName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, { message: 'must be a field name: host, sourceIp, appname or a named capture' });
-const NonEmpty = z.string().min(1).max(4096);
-const OneOrMore = <T extends z.ZodType>(item: T, what: string) =>
-  z.union([item, z.array(item).min(1)], { message: `must be ${what} or a non-empty list of them` });
-const SeveritySelector = z.string().refine((s) => (SEVERITY_NAMES as readonly string[]).includes(s.replace(/^=/, '')), {
-  message: `must be a severity (${SEVERITY_NAMES.join(', ')}), meaning that level or more severe, or "=name" for exactly that level`,
-});
 const Window = DurationMs.pipe(z.number().int().min(1, { message: 'must be longer than 0' }).max(MAX_WINDOW_MS, { message: 'must be at most 7d' }));
-
-const MatchSchema = z
-  .strictObject({
-    appname: OneOrMore(NonEmpty, 'a program name').optional(),
-    facility: OneOrMore(z.enum(FACILITY_NAMES), `a facility (${FACILITY_NAMES.join(', ')})`).optional(),
-    severity: OneOrMore(SeveritySelector, 'a severity selector').optional(),
-    hostname: OneOrMore(NonEmpty, 'a host name glob').optional(),
-    message: OneOrMore(NonEmpty, 'a regular expression').optional(),
-    exclude: OneOrMore(NonEmpty, 'a regular expression').optional(),
-    ignoreCase: z.boolean().optional(),
-  })
-  .superRefine((m, ctx) => {
-    const flags = m.ignoreCase === true ? 'i' : '';
-    for (const key of ['message', 'exclude'] as const) {
-      eachPattern(m[key], [key], (source, path) => reportPattern(source, flags, path, ctx, false));
-    }
-  });
 
 const common = {
   name: RuleName,
@@ -96,19 +75,6 @@ export const RuleSchema = z.preprocess(
 
 export const RulesSchema = z.array(RuleSchema).default([]);
 export type ParsedRule = z.output<typeof ThresholdRuleSchema> | z.output<typeof KeywordRuleSchema> | z.output<typeof BaselineRuleSchema>;
-
-export interface CompiledMatch {
-  readonly appnames: readonly string[] | null;
-  readonly facilities: readonly FacilityName[] | null;
-  /** The accepted severities, selectors expanded (`err` → emerg, alert, crit, err). */
-  readonly severities: readonly SeverityName[] | null;
-  /** Globs on the message's host (`*`, `?`, case-insensitive); any may match. */
-  readonly hostnames: readonly string[] | null;
-  /** Tried in order, the first match wins; empty = every message. */
-  readonly message: readonly RegExp[];
-  /** A message any of these match is skipped. */
-  readonly exclude: readonly RegExp[];
-}
 
 interface CompiledRuleBase {
   readonly name: string;
@@ -171,17 +137,6 @@ export function compileRules(parsed: readonly ParsedRule[], problems: string[]):
 type ThresholdInput = z.output<typeof ThresholdRuleSchema>;
 type KeywordInput = z.output<typeof KeywordRuleSchema>;
 type BaselineInput = z.output<typeof BaselineRuleSchema>;
-type OneOrList<T> = T | readonly T[];
-/** A `match:` as the schema outputs it, or a preset's merged under it. */
-interface MatchInput {
-  readonly appname?: OneOrList<string>;
-  readonly facility?: OneOrList<FacilityName>;
-  readonly severity?: OneOrList<string>;
-  readonly hostname?: OneOrList<string>;
-  readonly message?: OneOrList<string>;
-  readonly exclude?: OneOrList<string>;
-  readonly ignoreCase?: boolean;
-}
 
 function compileThreshold(rule: ThresholdInput, path: string, problems: string[]): CompiledThresholdRule | null {
   const preset = rule.preset === undefined ? null : PRESETS[rule.preset];
@@ -245,53 +200,6 @@ function base(
   return { name: rule.name, preset, match, groupBy, captures, resolveAfterMs, maxKeys: rule.maxKeys, channel, canonical };
 }
 
-/** Patterns were validated by the schema (or are presets, tested to be safe): only built here. */
-function compileMatch(m: MatchInput): { match: CompiledMatch; captures: string[] } {
-  const flags = m.ignoreCase === true ? 'i' : '';
-  const captures: string[] = [];
-  const message = (toList(m.message) ?? []).map((source) => {
-    for (const n of analyzeRegex(source).groupNames) if (!captures.includes(n)) captures.push(n);
-    return new RegExp(source, flags);
-  });
-  const match: CompiledMatch = {
-    appnames: toList(m.appname) ?? null,
-    facilities: toList(m.facility) ?? null,
-    severities: m.severity === undefined ? null : expandSeverities(toList(m.severity) ?? []),
-    hostnames: toList(m.hostname) ?? null,
-    message,
-    exclude: (toList(m.exclude) ?? []).map((source) => new RegExp(source, flags)),
-  };
-  return { match, captures };
-}
-
-/** `err` = err or more severe (as `*.err` in syslog.conf); `=err` = exactly err; a list is the union. */
-export function expandSeverities(selectors: readonly string[]): SeverityName[] {
-  const accepted = new Set<SeverityName>();
-  for (const s of selectors) {
-    const exact = s.startsWith('=');
-    const level = SEVERITY_NAMES.indexOf(s.replace(/^=/, '') as SeverityName);
-    SEVERITY_NAMES.forEach((name, i) => {
-      if (exact ? i === level : i <= level) accepted.add(name);
-    });
-  }
-  return SEVERITY_NAMES.filter((n) => accepted.has(n));
-}
-
-/** Reports a pattern that does not compile or could backtrack catastrophically (regex-safety.ts). */
-function reportPattern(source: string, flags: string, path: (string | number)[], ctx: z.RefinementCtx, keyword: boolean): void {
-  try {
-    new RegExp(source, flags);
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', path, message: (err as Error).message });
-    return;
-  }
-  const analysis = analyzeRegex(source, flags.includes('i'));
-  for (const p of analysis.problems) ctx.addIssue({ code: 'custom', path, message: `unsafe pattern: ${p}` });
-  if (keyword && analysis.matchesEmpty) {
-    ctx.addIssue({ code: 'custom', path, message: 'the pattern can match the empty string, so it would hit every line' });
-  }
-}
-
 function checkFields(fields: readonly string[], captures: readonly string[], path: string, problems: string[]): void {
   const seen = new Set<string>();
   for (const f of fields) {
@@ -301,21 +209,6 @@ function checkFields(fields: readonly string[], captures: readonly string[], pat
     const known = [...BUILTIN_FIELDS, ...captures].join(', ');
     problems.push(`${path}: "${f}" is neither a message field nor a named capture of the rule's patterns (known: ${known})`);
   }
-}
-
-function eachPattern(v: string | readonly string[] | undefined, path: (string | number)[], fn: (source: string, path: (string | number)[]) => void): void {
-  if (typeof v === 'string') fn(v, path);
-  else v?.forEach((s, i) => fn(s, [...path, i]));
-}
-
-function canonicalMatch(m: CompiledMatch): object {
-  const show = (r: RegExp) => `/${r.source}/${r.flags}`;
-  return { ...m, message: m.message.map(show), exclude: m.exclude.map(show) };
-}
-
-function toList<T>(v: T | readonly T[] | undefined): readonly T[] | undefined {
-  if (v === undefined) return undefined;
-  return Array.isArray(v) ? (v as readonly T[]) : [v as T];
 }
 
 function escapeRegex(s: string): string {
