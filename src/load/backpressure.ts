@@ -13,7 +13,7 @@ import { MiB, mib } from './process-memory.js';
 import { RssSampler, type RssSummary } from './rss-sampler.js';
 import type { Scenario, ScenarioContext } from './scenario.js';
 import { closeSocket, connectTcp, syslogLine, writeWithBackpressure } from './tcp-client.js';
-import { Checks, scenarioResult, type Figure } from './verdict.js';
+import type { Checks, Figure } from './verdict.js';
 import { waitUntil } from './wait-until.js';
 
 const TCP = 'load-tcp';
@@ -164,8 +164,7 @@ async function udpFlood(app: Appliance, durationMs: number, ctx: ScenarioContext
 export const backpressureScenario: Scenario = {
   name: 'backpressure',
   async run(ctx) {
-    const started = Date.now();
-    const checks = new Checks();
+    const { checks } = ctx;
     const tcpMs = ctx.quick ? 3000 : 20_000;
     const udpMs = ctx.quick ? 2000 : 10_000;
     const app = await startAppliance(
@@ -216,7 +215,7 @@ export const backpressureScenario: Scenario = {
       `RSS ${mib(tcp.rss.baselineBytes)} → peak ${mib(tcp.rss.peakBytes)} MiB (first/last third ${mib(tcp.rss.firstThirdMaxBytes)}/${mib(tcp.rss.lastThirdMaxBytes)}); ` +
       `UDP ${udpMs / 1000} s: sent ${udp.sent} = received ${udp.received} + counted kernel drops ${udp.kernelDrops}` +
       `${udp.sendErrors > 0 ? ` (${udp.sendErrors} send errors)` : ''}, RSS peak ${mib(udp.rss.peakBytes)} MiB (first/last third ${mib(udp.rss.firstThirdMaxBytes)}/${mib(udp.rss.lastThirdMaxBytes)})`;
-    return scenarioResult(this.name, figures, summary, checks, Date.now() - started);
+    return { figures, summary };
   },
 };
 

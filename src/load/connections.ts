@@ -9,7 +9,7 @@ import { applianceYaml } from './appliance-config.js';
 import { mib, openFileLimit } from './process-memory.js';
 import type { Scenario } from './scenario.js';
 import { closeSocket, connectMany, syslogLine } from './tcp-client.js';
-import { Checks, scenarioResult, type Figure } from './verdict.js';
+import type { Figure } from './verdict.js';
 import { sleep, waitUntil } from './wait-until.js';
 
 const CONNECTIONS = 1000;
@@ -19,8 +19,7 @@ const LISTENER = 'load-tcp';
 export const connectionsScenario: Scenario = {
   name: 'connections',
   async run(ctx) {
-    const started = Date.now();
-    const checks = new Checks();
+    const { checks } = ctx;
     const holdMs = ctx.quick ? 2000 : 30_000;
     const figures: Record<string, Figure> = { connections: CONNECTIONS, maxConnections: CONNECTIONS, holdSeconds: holdMs / 1000 };
 
@@ -29,7 +28,7 @@ export const connectionsScenario: Scenario = {
     figures.openFileLimit = limit;
     if (limit !== null && limit < CONNECTIONS + OVER_CAP + 200) {
       checks.fail(`the open-file limit is ${limit}; ${CONNECTIONS} connections need about ${CONNECTIONS + OVER_CAP + 200} (run "ulimit -n 4096" first)`);
-      return scenarioResult(this.name, figures, `open-file limit ${limit}`, checks, Date.now() - started);
+      return { figures, summary: `open-file limit ${limit}` };
     }
 
     const app = await startAppliance(
@@ -82,6 +81,6 @@ export const connectionsScenario: Scenario = {
       `${figures.openAfterHold}/${CONNECTIONS} open after ${holdMs / 1000} s (opened in ${figures.openSeconds} s, maxConnections ${CONNECTIONS}), ` +
       `${figures.closedDuringHold} closed early, ${figures.messagesAfterHold} messages after the hold, ${figures.refused}/${OVER_CAP} over the cap refused, ` +
       `${figures.closedEof} closed as eof, appliance RSS ${figures.rssMiB} MiB`;
-    return scenarioResult(this.name, figures, summary, checks, Date.now() - started);
+    return { figures, summary };
   },
 };

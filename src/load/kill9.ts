@@ -16,7 +16,7 @@ import { startFakeSlack } from './fake-slack.js';
 import type { Scenario } from './scenario.js';
 import { buttonValue, clickButton, slashCommand, type SlackActor } from './slack-requests.js';
 import { sendLines, syslogLine } from './tcp-client.js';
-import { Checks, scenarioResult, type Figure } from './verdict.js';
+import type { Figure } from './verdict.js';
 import { sleep, waitUntil } from './wait-until.js';
 
 const LISTENER = 'load-tcp';
@@ -56,8 +56,7 @@ const eventsFor = (app: Appliance, host: string): Record<string, unknown>[] => a
 export const kill9Scenario: Scenario = {
   name: 'kill9',
   async run(ctx) {
-    const started = Date.now();
-    const checks = new Checks();
+    const { checks } = ctx;
     const figures: Record<string, Figure> = {};
     const dir = makeTempDir('kill9');
     ctx.defer(() => removeDir(dir));
@@ -117,7 +116,7 @@ export const kill9Scenario: Scenario = {
     figures.tmpFilesAfterKill = leftovers.length;
     const onDisk = tryReadState(dir);
     checks.that(onDisk !== null, 'incidents.json and mutes.json parse after kill -9');
-    if (onDisk === null) return scenarioResult(this.name, figures, 'state files unreadable after kill -9', checks, Date.now() - started);
+    if (onDisk === null) return { figures, summary: 'state files unreadable after kill -9' };
     const openOnDisk = onDisk.incidents.filter((i) => i.state === 'open');
     const openBefore = byHost(onDisk.incidents, OPEN);
     figures.openIncidentsOnDisk = openOnDisk.length;
@@ -173,6 +172,6 @@ export const kill9Scenario: Scenario = {
       `restart restored ${figures.loadedIncidents} incidents and ${figures.loadedMutes} mute (corrupt files ${figures.corruptFiles}), ` +
       `incidents open ${figures.openAfterRestart}, mutes active ${figures.activeMutesAfterRestart}; status shows the ack and the mute; ` +
       `next line updated the same incident (count ${figures.openCountOnDisk} → ${figures.openCountAfterRestart}); withheld acknowledged ${figures.withheldAcknowledged}, muted ${figures.withheldMuted}`;
-    return scenarioResult(this.name, figures, summary, checks, Date.now() - started);
+    return { figures, summary };
   },
 };

@@ -3,9 +3,11 @@
  * fake servers, temporary directories) released afterwards, whether it passed, failed, threw or ran out of time.
  */
 import type { ScenarioName } from './options.js';
-import { failedResult, type ScenarioResult } from './verdict.js';
+import { Checks, failedResult, scenarioResult, type Figure, type ScenarioResult } from './verdict.js';
 
 export interface ScenarioContext {
+  /** Where the scenario states its claims: any failed check fails it. */
+  readonly checks: Checks;
   readonly quick: boolean;
   readonly slackOutageMs: number;
   /** Aborted when the scenario's time is up: loops and waits stop early. */
@@ -18,9 +20,15 @@ export interface ScenarioContext {
   note(text: string): void;
 }
 
+/** What a scenario measured: its figures, and them as one line. Pass or fail is what its ctx.checks say. */
+export interface ScenarioReport {
+  readonly figures: Record<string, Figure>;
+  readonly summary: string;
+}
+
 export interface Scenario {
   readonly name: ScenarioName;
-  run(ctx: ScenarioContext): Promise<ScenarioResult>;
+  run(ctx: ScenarioContext): Promise<ScenarioReport>;
 }
 
 const CLEANUP_TIMEOUT_MS = 25_000;
@@ -38,6 +46,7 @@ export async function runScenario(scenario: Scenario, settings: RunSettings): Pr
   const abort = new AbortController();
   const cleanups: (() => unknown)[] = [];
   const ctx: ScenarioContext = {
+    checks: new Checks(),
     quick: settings.quick,
     slackOutageMs: settings.slackOutageMs,
     signal: abort.signal,
@@ -52,7 +61,10 @@ export async function runScenario(scenario: Scenario, settings: RunSettings): Pr
       resolve(failedResult(scenario.name, `timed out after ${(settings.timeoutMs / 1000).toFixed(0)} s`, Date.now() - started));
     }, settings.timeoutMs);
   });
-  const ran = scenario.run(ctx).catch((err: unknown) => failedResult(scenario.name, `error: ${err instanceof Error ? err.message : String(err)}`, Date.now() - started));
+  const ran = scenario.run(ctx).then(
+    (report) => scenarioResult(scenario.name, report.figures, report.summary, ctx.checks, Date.now() - started),
+    (err: unknown) => failedResult(scenario.name, `error: ${err instanceof Error ? err.message : String(err)}`, Date.now() - started),
+  );
   const result = await Promise.race([ran, timedOut]);
   clearTimeout(timer);
   abort.abort();

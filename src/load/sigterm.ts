@@ -12,7 +12,7 @@ import { makeTempDir, removeDir, startAppliance } from './appliance.js';
 import { applianceYaml } from './appliance-config.js';
 import type { Scenario } from './scenario.js';
 import { connectTcp, syslogLine } from './tcp-client.js';
-import { Checks, scenarioResult, type Figure } from './verdict.js';
+import type { Figure } from './verdict.js';
 import { sleep } from './wait-until.js';
 
 const LISTENER = 'load-tcp';
@@ -29,8 +29,7 @@ interface PersistedIncident {
 export const sigtermScenario: Scenario = {
   name: 'sigterm',
   async run(ctx) {
-    const started = Date.now();
-    const checks = new Checks();
+    const { checks } = ctx;
     const rate = ctx.quick ? 20_000 : 50_000;
     const beforeMs = ctx.quick ? 1500 : 5000;
     const figures: Record<string, Figure> = { ratePerSecond: rate, secondsBeforeSigterm: beforeMs / 1000 };
@@ -113,6 +112,6 @@ export const sigtermScenario: Scenario = {
       `SIGTERM after ${beforeMs / 1000} s of a ${rate} msg/s TCP stream: sender got FIN ${finSeen ? 'yes' : 'no'}, ${sent} lines sent, ${processed} processed ` +
       `(persisted incident count; last LOADSEQ ${lastSeq}), ${figures.receivedBeforeSigterm} received at SIGTERM, ${scrapes.length - unequal.length}/${scrapes.length} scrapes during the stop with parsed = received ` +
       `(last received ${lastScrape.received}), exit ${code} after ${figures.stopSeconds} s, incidents.json written at stop`;
-    return scenarioResult(this.name, figures, summary, checks, Date.now() - started);
+    return { figures, summary };
   },
 };

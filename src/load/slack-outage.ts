@@ -12,7 +12,7 @@ import { checkDelivery, type IncidentEventLine } from './delivery-order.js';
 import { startFakeSlack } from './fake-slack.js';
 import type { Scenario } from './scenario.js';
 import { sendLines, syslogLine } from './tcp-client.js';
-import { Checks, scenarioResult, type Figure } from './verdict.js';
+import type { Figure } from './verdict.js';
 import { sleep, waitUntil } from './wait-until.js';
 
 const LISTENER = 'load-tcp';
@@ -23,8 +23,7 @@ const RETRY_AFTER_SLACK_MS = 50;
 export const slackOutageScenario: Scenario = {
   name: 'slack-outage',
   async run(ctx) {
-    const started = Date.now();
-    const checks = new Checks();
+    const { checks } = ctx;
     const outageMs = ctx.slackOutageMs;
     const long = outageMs >= 120_000;
     const resolveAfterMs = long ? 30_000 : 3000;
@@ -132,6 +131,6 @@ export const slackOutageScenario: Scenario = {
       `${outageMs / 1000} s outage (${figures.failedAnswers500} × 500, ${figures.failedAnswers429} × 429 Retry-After ${retryAfterS} s, shortest wait after a 429 ${figures.minGapAfter429Ms} ms, maxBackoff ${maxBackoff}): ` +
       `${incidents} incidents, ${events().length} events, delivered as ${r.posts} posts + ${r.updates} edits, ${r.problems.length} out of order or missing; outbox sent ${figures.outboxSent}, merged ${figures.outboxCoalesced}, ` +
       `retried ${figures.outboxRetried}, failed ${figures.outboxFailed}, overflow ${figures.outboxOverflow}, depth ${figures.outboxDepth}; last delivery ${figures.lastDeliverySecondsAfterRecovery} s after recovery`;
-    return scenarioResult(this.name, figures, summary, checks, Date.now() - started);
+    return { figures, summary };
   },
 };

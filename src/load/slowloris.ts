@@ -10,7 +10,7 @@ import { startAppliance } from './appliance.js';
 import { applianceYaml } from './appliance-config.js';
 import type { Scenario } from './scenario.js';
 import { closeSocket, connectMany, syslogLine } from './tcp-client.js';
-import { Checks, scenarioResult, type Figure } from './verdict.js';
+import type { Figure } from './verdict.js';
 import { sleep, waitUntil } from './wait-until.js';
 
 const LISTENER = 'load-tcp';
@@ -32,8 +32,7 @@ interface Tracked {
 export const slowlorisScenario: Scenario = {
   name: 'slowloris',
   async run(ctx) {
-    const started = Date.now();
-    const checks = new Checks();
+    const { checks } = ctx;
     const idleMs = ctx.quick ? 2000 : 5000;
     const sweepMs = Math.min(Math.max(Math.floor(idleMs / 4), 10), 5000);
     const per = ctx.quick ? { silent: 40, line: 30, octet: 30, active: 10 } : { silent: 150, line: 75, octet: 75, active: 20 };
@@ -125,6 +124,6 @@ export const slowlorisScenario: Scenario = {
       `${figures.closedIdle}/${idle.length} idle or slowloris connections closed ${figures.earliestCloseMs}-${figures.latestCloseMs} ms after connect ` +
       `(idleTimeout ${idleMs} ms, ${per.silent} silent, ${per.line} trickling a line, ${per.octet} an octet-counted frame; ${trickled} bytes trickled), ` +
       `counted idle_timeout ${figures.countedIdleTimeout}, truncated ${figures.countedTruncated}; ${figures.activeOpen}/${per.active} active kept open, ${figures.received}/${activeFrames} of their frames received`;
-    return scenarioResult(this.name, figures, summary, checks, Date.now() - started);
+    return { figures, summary };
   },
 };
