@@ -10,7 +10,7 @@ import path from 'node:path';
 import { spawnAppliance, type ApplianceExit, type ApplianceProcess } from '../harness/appliance-process.js';
 import { hasExited, stopChild } from '../harness/children.js';
 import { parsePromText, type Sample } from '../bench/prom-text.js';
-import { InspectorSession, inspectorUrl, type LiveReading } from './inspector.js';
+import { InspectorSession, inspectorUrl, type LiveReading } from '../harness/inspector.js';
 import type { HeapReading } from './monitor.js';
 
 const HTTP_TIMEOUT_MS = 5_000;

@@ -5,7 +5,7 @@
  * always answered 200; the live readings whether memory grew over the last third of the run.
  */
 import { readProcessMemory } from '../harness/process-memory.js';
-import type { LiveReading } from './inspector.js';
+import type { LiveReading } from '../harness/inspector.js';
 
 export interface MonitorSample {
   /** ms since the monitor started. */

@@ -3,7 +3,7 @@
  * made-up observations (a dead appliance, an unanswered /healthz, a growing RSS, a frame not accounted for).
  */
 import { tcpProblems, udpProblems, type TcpExpectation } from './accounting.js';
-import type { LiveReading } from './inspector.js';
+import type { LiveReading } from '../harness/inspector.js';
 import type { MonitorSample } from './monitor.js';
 import { totalDrops, type IngestSnapshot } from './observed.js';
 import type { DropCounts } from './stream-model.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tcpExpectation } from '../../src/fuzz/accounting.js';
-import type { LiveReading } from '../../src/fuzz/inspector.js';
+import type { LiveReading } from '../../src/harness/inspector.js';
 import type { MonitorSample } from '../../src/fuzz/monitor.js';
 import type { IngestSnapshot } from '../../src/fuzz/observed.js';
 import type { TcpTally } from '../../src/fuzz/tcp-sender.js';

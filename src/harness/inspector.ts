@@ -5,7 +5,7 @@
  * collection it is what the process really holds, which is what a leak makes grow.
  */
 import WebSocket from 'ws';
-import { readProcessMemory } from '../harness/process-memory.js';
+import { readProcessMemory } from './process-memory.js';
 
 export interface LiveReading {
   /** ms on the monitor's clock. */
