@@ -40,8 +40,13 @@ export class InspectorSession {
   static connect(url: string, pid: number): Promise<InspectorSession> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url);
-      ws.once('open', () => resolve(new InspectorSession(ws, pid)));
       ws.once('error', reject);
+      ws.once('open', () => {
+        // Once open, a broken connection (the appliance died) must not throw here: a pending call times out.
+        ws.off('error', reject);
+        ws.on('error', () => undefined);
+        resolve(new InspectorSession(ws, pid));
+      });
     });
   }
 

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { spawnAppliance, type ApplianceExit, type ApplianceProcess } from '../harness/appliance-process.js';
 import { killAllChildrenNow, stopChild } from '../harness/children.js';
+import { InspectorSession, inspectorUrl, type LiveReading } from '../harness/inspector.js';
 import { readProcessMemory, type ProcessMemory } from '../harness/process-memory.js';
 import { MetricsText } from './metrics-text.js';
 
@@ -59,15 +60,18 @@ export class Appliance {
   readonly events: Record<string, unknown>[] = [];
   readonly #proc: ApplianceProcess;
   readonly #log: LogBook;
+  readonly #inspector: InspectorSession | null;
 
   constructor(
     proc: ApplianceProcess,
     log: LogBook,
     /** The working directory: config.yaml, and state/ unless the config says otherwise. */
     readonly dir: string,
+    inspector: InspectorSession | null,
   ) {
     this.#proc = proc;
     this.#log = log;
+    this.#inspector = inspector;
     createInterface({ input: proc.child.stdout! }).on('line', (line) => {
       if (this.events.length >= MAX_EVENTS) return;
       try {
@@ -123,8 +127,16 @@ export class Appliance {
     return readProcessMemory(this.pid);
   }
 
+  /** A full garbage collection, then the memory it still holds (only when started with `inspect`). */
+  live(): Promise<LiveReading> {
+    if (this.#inspector === null) return Promise.reject(new Error('the appliance was started without the inspector'));
+    return this.#inspector.live(performance.now());
+  }
+
   /** Sends `signal` and waits for the exit (SIGKILL after STOP_TIMEOUT_MS). */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<Exit> {
+    // Node would wait for a connected debugger to go before it exits.
+    await this.#inspector?.close();
     await stopChild(this.#proc.child, STOP_TIMEOUT_MS, signal);
     return this.exited;
   }
@@ -142,6 +154,8 @@ export class Appliance {
 export interface StartOptions {
   /** Reuse this working directory (a restart over the same state); it is then not removed with the appliance. */
   readonly dir?: string;
+  /** Start it with the V8 inspector on 127.0.0.1 (a kernel-chosen port), for live() readings. */
+  readonly inspect?: boolean;
 }
 
 /** Writes the config, starts the appliance and waits for its "ready" line. The caller stops it (or killAppliances()). */
@@ -150,19 +164,34 @@ export async function startAppliance(yaml: string, options: StartOptions = {}): 
   const configFile = path.join(dir, 'config.yaml');
   writeFileSync(configFile, yaml);
   const log = new LogBook();
+  let inspectorAt: string | null = null;
   // A directory made here goes with the appliance; a directory passed in (a restart over the same state) stays.
   const own = options.dir === undefined;
   const proc = await spawnAppliance({
     configFile,
     cwd: dir,
+    nodeArgs: options.inspect === true ? ['--inspect=127.0.0.1:0'] : [],
     stdout: 'pipe',
-    onLine: (line, entry) => log.add(line, entry),
+    onLine: (line, entry) => {
+      if (options.inspect === true) inspectorAt ??= inspectorUrl(line);
+      log.add(line, entry);
+    },
     onExit: own ? () => removeDir(dir) : undefined,
   }).catch((err: unknown) => {
     if (own) removeDir(dir);
     throw err;
   });
-  return new Appliance(proc, log, dir);
+  let inspector: InspectorSession | null = null;
+  if (options.inspect === true) {
+    try {
+      if (inspectorAt === null) throw new Error('no "Debugger listening on" line before "ready"');
+      inspector = await InspectorSession.connect(inspectorAt, proc.child.pid ?? -1);
+    } catch (err) {
+      await stopChild(proc.child, STOP_TIMEOUT_MS, 'SIGKILL');
+      throw new Error(`could not connect to the appliance's inspector: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  return new Appliance(proc, log, dir, inspector);
 }
 
 export function removeDir(dir: string): void {
