@@ -48,6 +48,9 @@ describe('npm run load -- --quick', () => {
     expect(Number(fig('backpressure').udpKernelDrops)).toBeGreaterThan(0);
     expect(Number(fig('backpressure').udpReceived) + Number(fig('backpressure').udpKernelDrops)).toBe(fig('backpressure').udpSent);
     expect(fig('spoofed-hosts')).toMatchObject({ hosts: 20_000, trackedKeys: 10_000, evictions: 10_000 });
+    // The memory it holds after full GCs was read through the inspector, at the cap and at the end.
+    expect(Number(fig('spoofed-hosts').liveAtCapMiB)).toBeGreaterThan(0);
+    expect(Number(fig('spoofed-hosts').liveEndMiB) - Number(fig('spoofed-hosts').liveAtCapMiB)).toBeLessThanOrEqual(4);
     expect(fig('sigterm').processed).toBe(fig('sigterm').sent);
     expect(fig('sigterm').exitCode).toBe(0);
     expect(fig('kill9')).toMatchObject({ corruptFiles: 0, activeMutesAfterRestart: 1 });
