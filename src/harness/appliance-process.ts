@@ -96,8 +96,9 @@ export async function spawnAppliance(o: ApplianceSpawnOptions): Promise<Applianc
     else if (entry.msg === 'ready') onReady(httpPort > 0 ? null : 'the appliance logged "ready" without its http port');
   });
   let spawnFailed = false;
-  child.once('error', (err) => {
-    spawnFailed = child.pid === undefined;
+  // 'on', not 'once': a later 'error' (a failed kill) must not go unhandled.
+  child.on('error', (err) => {
+    spawnFailed ||= child.pid === undefined;
     onReady(`could not start the appliance: ${err.message}`);
   });
   void exited.then(({ code, signal }) => onReady(`the appliance exited during start (code ${code}, signal ${signal})`));
