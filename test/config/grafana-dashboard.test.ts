@@ -207,8 +207,9 @@ const dashboard = JSON.parse(dashboardText) as Dashboard;
 // ---------------------------------------------------------------------------------------------------------
 // What the daemon exports: its registry built in-process exactly as `run` builds it (nothing bound, nothing
 // started). Some metrics are registered only when their feature is configured (the Slack call and outbox
-// metrics only with notify.slack or notify.webhook), so the app is configured with every notifier and the
-// digest: the dashboard may show any metric some configuration of the appliance exports, and no other.
+// metrics only with notify.slack or notify.webhook, the triage metrics only with triage, the API metrics only
+// with http.api.ingest or detect), so the app is configured with every notifier, the digest, triage and the
+// API: the dashboard may show any metric some configuration of the appliance exports, and no other.
 
 let stateDir: string;
 let exported: Set<string>;
@@ -231,7 +232,10 @@ beforeAll(async () => {
 listeners:
   - { protocol: udp, address: 127.0.0.1, port: 0 }
   - { protocol: tcp, address: 127.0.0.1, port: 0 }
-http: { address: 127.0.0.1, port: 0 }
+http:
+  address: 127.0.0.1
+  port: 0
+  api: { ingest: true, detect: true, token: "0123456789abcdef0123" }
 stateDir: ${JSON.stringify(stateDir)}
 rules:
   - name: ssh_invalid_user
@@ -249,6 +253,7 @@ notify:
   webhook:
     url: http://127.0.0.1:9/hook
 digest: {}
+triage: { baseUrl: "http://127.0.0.1:1/v1", model: m }
 `);
   const registry = new Registry();
   createApp(config, { log: pino({ level: 'silent' }), registry });
@@ -315,6 +320,10 @@ describe('config/grafana-dashboard.json', () => {
     for (const name of ['syslog_notifications_total', 'syslog_notifier_queue_depth', 'syslog_slack_api_calls_total', 'syslog_slack_api_call_duration_seconds_bucket', 'syslog_outbox_depth', 'syslog_outbox_oldest_event_age_seconds', 'syslog_outbox_events_total']) {
       expect(exported, name).toContain(name);
     }
+    // Registered because triage and http.api (ingest, detect) are configured above.
+    for (const name of ['syslog_triage_requests_total', 'syslog_triage_duration_seconds_bucket', 'syslog_triage_cache_evictions_total', 'syslog_api_requests_total', 'syslog_api_entries_total']) {
+      expect(exported, name).toContain(name);
+    }
   });
 
   it('needs the Slack/webhook configuration to see the Slack and outbox metrics (a console-only app has none)', async () => {
@@ -324,7 +333,7 @@ describe('config/grafana-dashboard.json', () => {
       createApp(loadConfigText(`listeners: [{ protocol: udp, address: 127.0.0.1, port: 0 }]\nhttp: { address: 127.0.0.1, port: 0 }\nstateDir: ${JSON.stringify(dir)}\nrules: []\nnotify: { console: {} }\n`), { log: pino({ level: 'silent' }), registry, processMetrics: false });
       const names = await exportedNames(registry);
       expect(names).toContain('syslog_notifications_total');
-      expect([...names].filter((n) => /^syslog_(slack|outbox)_/.test(n))).toEqual([]);
+      expect([...names].filter((n) => /^syslog_(slack|outbox|triage|api)_/.test(n))).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -371,6 +380,10 @@ describe('config/grafana-dashboard.json', () => {
       [/rss/i, 'process_resident_memory_bytes'],
       [/cpu/i, 'process_cpu_seconds_total'],
       [/event-loop lag/i, 'nodejs_eventloop_lag_seconds'],
+      [/triage outcomes.*outcome/i, 'syslog_triage_requests_total'],
+      [/triage.*p50.*p99/i, 'syslog_triage_duration_seconds_bucket'],
+      [/api requests.*endpoint.*status/i, 'syslog_api_requests_total'],
+      [/api entries.*endpoint.*outcome/i, 'syslog_api_entries_total'],
     ];
     for (const [title, metric] of required) {
       const panel = panels.find((p) => title.test(p.title ?? ''));
