@@ -102,11 +102,11 @@ describe('Slack in HTTP mode, against the real daemon', () => {
     const update = fake.callsOf('chat.update').slice(before).find((c) => JSON.stringify(c.args).includes('Acknowledged by'))!;
     expect(buttonIn(update, 'incident_ack')).toBeUndefined();
     await waitUntil(() => fake.callsOf('chat.postEphemeral').some((c) => c.args.user === HUMAN && String(c.args.text).startsWith('Acknowledged')), 'ephemeral ack confirmation', fake);
-    // acknowledged: more lines make no further Slack call for it
+    // acknowledged: more lines make no further Slack call for it (only its resolution, on a slow machine, may edit it)
     const calls = callsAbout(fake, 'chat.update', 'web02').length;
     await sshBurst(app, 'web02', 3);
     await sleep(1000);
-    expect(callsAbout(fake, 'chat.update', 'web02')).toHaveLength(calls);
+    expect(callsAbout(fake, 'chat.update', 'web02').slice(calls).filter((c) => !String(c.args.text).includes('Resolved'))).toEqual([]);
   });
 
   it('Mute 1h: the next burst on that key is recorded but not posted, another host still alerts; Unmute ends it', async () => {
@@ -120,8 +120,8 @@ describe('Slack in HTTP mode, against the real daemon', () => {
     await waitUntil(() => fake.callsOf('chat.postEphemeral').some((c) => String(c.args.text).startsWith('Muted `rule=ssh_invalid_user` `host=web03`')), 'ephemeral mute confirmation', fake);
     const unmuteValue = buttonIn(muted, 'incident_unmute')!.value;
 
-    // the incident resolves after 3 s quiet; a new burst opens a new, suppressed incident: no post
-    await waitUntil(() => callsAbout(fake, 'chat.update', 'web03').some((c) => JSON.stringify(c.args.blocks).includes('Resolved at')), 'web03 resolved', fake, 10_000);
+    // the incident resolves after 6 s quiet; a new burst opens a new, suppressed incident: no post
+    await waitUntil(() => callsAbout(fake, 'chat.update', 'web03').some((c) => JSON.stringify(c.args.blocks).includes('Resolved at')), 'web03 resolved', fake, 20_000);
     const suppressedBefore = metricValue(await app.metrics(), 'syslog_incidents_suppressed_total') ?? 0;
     await sshBurst(app, 'web03');
     await sshBurst(app, 'web04');

@@ -69,7 +69,7 @@ describe('Slack in Socket Mode, against the real daemon', () => {
     await clickEnvelope('incident_mute_24h', buttonIn(post, 'incident_mute_24h')!.value, post);
     await waitUntil(() => fake.callsOf('chat.postEphemeral').some((c) => String(c.args.text).includes('for 1d')), 'the ephemeral confirmation', fake);
     expect(await commandEnvelope('mutes')).toContain('`host=sock02`');
-    await waitUntil(() => callsAbout(fake, 'chat.update', 'sock02').some((c) => JSON.stringify(c.args.blocks).includes('Resolved at')), 'sock02 resolved', fake, 10_000);
+    await waitUntil(() => callsAbout(fake, 'chat.update', 'sock02').some((c) => JSON.stringify(c.args.blocks).includes('Resolved at')), 'sock02 resolved', fake, 20_000);
     const suppressed = metricValue(await app.metrics(), 'syslog_incidents_suppressed_total') ?? 0;
     await sshBurst(app, 'sock02');
     await sshBurst(app, 'sock03');

@@ -30,8 +30,8 @@ http: { address: 127.0.0.1, port: 0 }
 stateDir: ./state
 alerting: { updateInterval: 300ms }
 rules:
-  - { name: ssh_invalid_user, preset: sshd-invalid-user, resolveAfter: ${o.resolveAfter ?? '3s'} }
-  - { name: keywords, type: keyword, keywords: [ALERTME], groupBy: [host], resolveAfter: ${o.resolveAfter ?? '3s'} }
+  - { name: ssh_invalid_user, preset: sshd-invalid-user, resolveAfter: ${o.resolveAfter ?? '6s'} }
+  - { name: keywords, type: keyword, keywords: [ALERTME], groupBy: [host], resolveAfter: ${o.resolveAfter ?? '6s'} }
 notify:
   console: {}
   slack: { ${transport}, botToken: xoxb-test-token, channel: "#alerts", apiUrl: "${o.apiUrl}", retries: 0, timeout: 2s, outbox: { maxBackoff: 1s }${o.extraSlack ? `, ${o.extraSlack}` : ''} }
