@@ -9,9 +9,10 @@ import type { IncidentTriage } from '../../src/alert/types.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { RecordingNotifier } from '../helpers/recording-notifier.js';
 import { thresholdSignal } from '../helpers/signals.js';
+import { testAlerting } from '../helpers/alerting.js';
 
 const MIN = 60_000;
-const ALERTING = { updateIntervalMs: MIN, maxOpenIncidents: 100, resolvedRetentionMs: 86_400_000, maxMutes: 10, muteRetentionMs: 3_600_000, gcSchedule: '*/10 * * * *' };
+const ALERTING = testAlerting();
 
 let dir: string;
 beforeEach(async () => {

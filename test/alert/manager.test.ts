@@ -7,15 +7,9 @@ import type { Signal } from '../../src/detect/types.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { RecordingNotifier } from '../helpers/recording-notifier.js';
 import { thresholdSignal } from '../helpers/signals.js';
+import { testAlerting } from '../helpers/alerting.js';
 
-const ALERTING = {
-  updateIntervalMs: 60_000,
-  maxOpenIncidents: 100,
-  resolvedRetentionMs: 86_400_000,
-  maxMutes: 10,
-  muteRetentionMs: 3_600_000,
-  gcSchedule: '*/10 * * * *',
-};
+const ALERTING = testAlerting();
 const MIN = 60_000;
 
 function setup(over: Partial<AlertManagerOptions> = {}) {

@@ -12,10 +12,11 @@ import { Random } from '../../../src/simulate/prng.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { RecordingNotifier } from '../../helpers/recording-notifier.js';
 import { SignalLog, T0, compileRule, received } from '../received.js';
+import { testAlerting } from '../../helpers/alerting.js';
 
 const I = 60_000; // the rules' interval
 const silent = pino({ level: 'silent' });
-const ALERTING = { updateIntervalMs: I, maxOpenIncidents: 100, resolvedRetentionMs: 86_400_000, maxMutes: 10, muteRetentionMs: 3_600_000, gcSchedule: '*/10 * * * *' };
+const ALERTING = testAlerting({ updateIntervalMs: I });
 const RULE = { name: 'errors', type: 'baseline', match: { severity: 'err' }, interval: '1m', warmup: 10, minCount: 5 };
 
 /** An err line (priority 11 = user.err) from `host`. */

@@ -13,17 +13,11 @@ import { slackDate } from '../../../src/notify/slack/incident-message.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { RecordingNotifier } from '../../helpers/recording-notifier.js';
 import { thresholdSignal } from '../../helpers/signals.js';
+import { testAlerting } from '../../helpers/alerting.js';
 
 const MIN = 60_000;
 const H = 60 * MIN;
-const ALERTING = {
-  updateIntervalMs: MIN,
-  maxOpenIncidents: 100,
-  resolvedRetentionMs: 86_400_000,
-  maxMutes: 40,
-  muteRetentionMs: H,
-  gcSchedule: '*/10 * * * *',
-};
+const ALERTING = testAlerting({ maxMutes: 40, muteRetentionMs: H });
 const ACTOR: Actor = { userId: 'U0HUMAN', userName: 'alice', channelId: 'C0ALERTS' };
 const USAGE = commandUsage('/syslog');
 

@@ -19,16 +19,10 @@ import { FakeClock } from '../../helpers/fake-clock.js';
 import { fakeChannelId, httpError, okFalse, rateLimited, startFakeSlackApi, type FakeSlackApi } from '../../helpers/fake-slack-api.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { thresholdSignal } from '../../helpers/signals.js';
+import { testAlerting } from '../../helpers/alerting.js';
 
 const MIN = 60_000;
-const ALERTING = {
-  updateIntervalMs: MIN,
-  maxOpenIncidents: 100,
-  resolvedRetentionMs: 86_400_000,
-  maxMutes: 10,
-  muteRetentionMs: 3_600_000,
-  gcSchedule: '*/10 * * * *',
-};
+const ALERTING = testAlerting();
 const ALERTS = '#alerts';
 
 function quietLogger(): webApi.Logger {
