@@ -10,7 +10,11 @@
  *
  * Every pushed byte ends up in exactly one of: a delivered frame, a dropped frame, or framing overhead
  * (octet-count header, LF/NUL terminators, the stripped CR); `stats()` exposes the sums.
+ *
+ * The carry lives in frame-carry.ts; the rest stays here because the header parse, the body/line scan and the byte
+ * accounting all read and write the same per-frame state (count, segment start, carry, trailer flag) mid-chunk.
  */
+import { FrameCarry } from './frame-carry.js';
 import type { DropReason } from './types.js';
 
 const LF = 0x0a;
@@ -77,9 +81,8 @@ export class StreamFramer {
   readonly #onDrop: (reason: DropReason) => void;
 
   #state: State = 'start';
-  /** Bytes of the unfinished frame from earlier chunks; [0, #carryLen) is valid. */
-  #carry: Buffer | null = null;
-  #carryLen = 0;
+  /** Bytes of the unfinished frame from earlier chunks. */
+  readonly #carry: FrameCarry;
   /** 'count': value so far; 'octets'/'skip': body bytes still to come. */
   #count = 0;
   #digits = 0;
@@ -110,6 +113,7 @@ export class StreamFramer {
     else if (onFrame !== undefined) this.#onFrameAt = (buf, start, end) => onFrame(buf.subarray(start, end));
     else throw new TypeError('StreamFramer needs onFrame or onFrameAt');
     this.#onDrop = options.onDrop;
+    this.#carry = new FrameCarry(options.maxFrameBytes + 1);
   }
 
   /** Frame a chunk. Not re-entrant: onFrame/onDrop must not call push() or end(). */
@@ -149,9 +153,7 @@ export class StreamFramer {
             while (b >= DIGIT_0 && b <= DIGIT_9) {
               if (this.#digits === MAX_OCTET_COUNT_DIGITS) {
                 // Too many digits for a believable count: drop what we have, resynchronise at the next LF/NUL.
-                this.#droppedBytes += this.#carryLen + (i - segStart);
-                this.#releaseCarry();
-                this.#drop('bad_frame');
+                this.#dropUnfinished('bad_frame', i - segStart);
                 this.#state = 'discard';
                 break;
               }
@@ -168,7 +170,7 @@ export class StreamFramer {
             }
             i++;
             const headerBytes = this.#digits + 1;
-            this.#releaseCarry();
+            this.#carry.release();
             const count = this.#count;
             if (count > this.#maxOctetCount) {
               this.#droppedBytes += headerBytes;
@@ -218,11 +220,9 @@ export class StreamFramer {
             if (this.#state === 'discard') {
               this.#droppedBytes += t - i;
             } else if (t === n) {
-              if (this.#carryLen + (n - segStart) > this.#maxFrameBytes + 1) {
+              if (this.#carry.length + (n - segStart) > this.#maxFrameBytes + 1) {
                 // +1: room for the CR of a CRLF that has not arrived yet.
-                this.#droppedBytes += this.#carryLen + (n - segStart);
-                this.#releaseCarry();
-                this.#drop('oversize');
+                this.#dropUnfinished('oversize', n - segStart);
                 this.#state = 'discard';
               }
             } else {
@@ -241,7 +241,7 @@ export class StreamFramer {
       this.#pushing = false;
     }
     if ((this.#state === 'count' || this.#state === 'line' || this.#state === 'octets') && segStart < n) {
-      this.#append(chunk, segStart, n, this.#state === 'octets' ? this.#carryLen + n - segStart + this.#count : 0);
+      this.#carry.append(chunk, segStart, n, this.#state === 'octets' ? this.#carry.length + n - segStart + this.#count : 0);
     }
   }
 
@@ -255,21 +255,21 @@ export class StreamFramer {
         if (mode === 'flush') {
           this.#finishLine(null, 0, 0);
         } else {
-          this.#droppedBytes += this.#carryLen;
+          this.#droppedBytes += this.#carry.length;
           this.#drop('truncated');
         }
         break;
       case 'count':
       case 'octets':
         // A bare digit run or a partial octet-counted body cannot be completed.
-        this.#droppedBytes += this.#carryLen;
+        this.#droppedBytes += this.#carry.length;
         this.#drop('truncated');
         break;
       default:
         // 'start': nothing pending; 'skip'/'discard': already reported when the frame was found oversize/bad.
         break;
     }
-    this.#releaseCarry();
+    this.#carry.release();
     this.#state = 'start';
   }
 
@@ -281,17 +281,14 @@ export class StreamFramer {
       drops: this.#drops,
       droppedBytes: this.#droppedBytes,
       overheadBytes: this.#overheadBytes,
-      pendingBytes: this.#carryLen,
+      pendingBytes: this.#carry.length,
     };
   }
 
   /** A line ended at chunk[end] (exclusive) or, with chunk null, at end of stream. */
   #finishLine(chunk: Buffer | null, start: number, end: number): void {
-    const total = this.#carryLen + (end - start);
-    if (total > this.#maxFrameBytes + 1) {
-      this.#droppedBytes += total;
-      this.#releaseCarry();
-      this.#drop('oversize');
+    if (this.#carry.length + (end - start) > this.#maxFrameBytes + 1) {
+      this.#dropUnfinished('oversize', end - start);
       return;
     }
     const buf = this.#takeFrame(chunk, start, end);
@@ -342,42 +339,28 @@ export class StreamFramer {
     this.#onDrop(reason);
   }
 
+  /** Drop the unfinished frame: the carry plus `chunkBytes` of this chunk. */
+  #dropUnfinished(reason: DropReason, chunkBytes: number): void {
+    this.#droppedBytes += this.#carry.length + chunkBytes;
+    this.#carry.release();
+    this.#drop(reason);
+  }
+
   /**
    * The frame made of the carry plus chunk[start, end): the buffer it is in, its range in #frameStart/#frameEnd.
    * Hands the carry over (no copy when there is none).
    */
   #takeFrame(chunk: Buffer | null, start: number, end: number): Buffer {
-    if (this.#carryLen === 0) {
+    const carry = this.#carry;
+    if (carry.length === 0) {
       this.#frameStart = chunk === null ? 0 : start;
       this.#frameEnd = chunk === null ? 0 : end;
       return chunk ?? EMPTY;
     }
-    if (chunk !== null && end > start) this.#append(chunk, start, end, 0);
-    const carry = this.#carry!;
+    if (chunk !== null && end > start) carry.append(chunk, start, end, 0);
     this.#frameStart = 0;
-    this.#frameEnd = this.#carryLen;
-    this.#carry = null;
-    this.#carryLen = 0;
-    return carry;
-  }
-
-  /** Copy src[start, end) into the carry; `exactSize` > 0 sizes a new carry exactly (octet-counted bodies). */
-  #append(src: Buffer, start: number, end: number, exactSize: number): void {
-    const need = this.#carryLen + (end - start);
-    let carry = this.#carry;
-    if (carry === null || carry.length < need) {
-      const cap = exactSize > 0 ? exactSize : Math.min(Math.max(need, (carry?.length ?? 0) * 2, 256), this.#maxFrameBytes + 1);
-      const grown = Buffer.allocUnsafe(Math.max(cap, need));
-      if (carry !== null) carry.copy(grown, 0, 0, this.#carryLen);
-      carry = this.#carry = grown;
-    }
-    src.copy(carry, this.#carryLen, start, end);
-    this.#carryLen = need;
-  }
-
-  #releaseCarry(): void {
-    this.#carry = null;
-    this.#carryLen = 0;
+    this.#frameEnd = carry.length;
+    return carry.take();
   }
 }
 
