@@ -67,9 +67,9 @@ export class AlertStore {
     this.#openById.set(record.id, record);
   }
 
-  /** Marks the record as the most recently updated. */
-  touch(record: IncidentRecord): void {
-    this.#open.get(record.fingerprint);
+  /** openFor(), and marks the record found as the most recently updated (one lookup on the hot path). */
+  touchOpen(fingerprint: string): IncidentRecord | undefined {
+    return this.#open.get(fingerprint);
   }
 
   /** Marks an open record resolved at `resolvedAt` (no update pending) and moves it to the resolved ones. */

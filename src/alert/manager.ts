@@ -6,41 +6,20 @@
  * The notify rules are in incident-events.ts.
  */
 import { randomUUID } from 'node:crypto';
-import type { Config } from '../config/types.js';
 import type { Signal } from '../detect/types.js';
-import type { Logger } from '../log.js';
 import { LogThrottle } from '../log-throttle.js';
-import { AlertPersistence } from './alert-persistence.js';
+import type { AlertPersistence } from './alert-persistence.js';
 import { AlertStats, bump } from './alert-stats.js';
 import { AlertStore } from './alert-store.js';
-import { DeliveryQueue } from './delivery-queue.js';
-import { cronGcScheduler, type GcScheduler } from './gc-scheduler.js';
+import type { DeliveryQueue } from './delivery-queue.js';
 import { decideOpen, decideResolve, decideUpdate, incidentEvent, nextDecisionAt } from './incident-events.js';
-import { createRecord, frozenRefs, mergeSignal, toIncident, type IncidentRecord } from './incident-record.js';
+import { createRecord, mergeSignal, toIncident, type IncidentRecord } from './incident-record.js';
+import { createDeliveryQueue, createPersistence, LiveTimers, type AlertManagerOptions } from './manager-wiring.js';
 import { MuteStore } from './mute-store.js';
 import type { StateProblem } from './state-file.js';
-import type { AckResult, Incident, IncidentEventType, IncidentTriage, Mute, MuteInput, MuteResult, MuteView, Notifier } from './types.js';
+import type { AckResult, Incident, IncidentEventType, IncidentTriage, Mute, MuteInput, MuteResult, MuteView } from './types.js';
 
-export interface AlertManagerOptions {
-  readonly alerting: Config['alerting'];
-  /** Directory of incidents.json and mutes.json; null keeps state in memory only (replay). */
-  readonly stateDir: string | null;
-  readonly notifiers: readonly Notifier[];
-  readonly log: Logger;
-  /** Group-by field names of the configured rules: what a mute matcher may name besides 'rule'. */
-  readonly keyFields: () => Iterable<string>;
-  /** Epoch ms; Date.now by default. */
-  readonly now?: () => number;
-  readonly newId?: () => string;
-  /** Live tick period (default 1000 ms). */
-  readonly tickIntervalMs?: number;
-  /** Events each notifier's queue holds before dropping (default 1000). */
-  readonly maxQueuedEvents?: number;
-  /** Debounce of state-file writes (default 1000 ms). */
-  readonly minWriteIntervalMs?: number;
-  /** Default: a node-cron task (unref'd) on alerting.gcSchedule. */
-  readonly scheduleGc?: GcScheduler;
-}
+export type { AlertManagerOptions } from './manager-wiring.js';
 
 export interface LoadReport {
   readonly incidents: number;
@@ -59,15 +38,14 @@ export class AlertManager {
   readonly #mutes: MuteStore;
   readonly #queue: DeliveryQueue;
   readonly #persistence: AlertPersistence | null;
-  #tickTimer: NodeJS.Timeout | null = null;
-  #gcJob: { stop(): void } | null = null;
-  /** Evictions are logged at most every 10 s (with how many since the last log line). */
+  readonly #timers: LiveTimers;
   /**
    * No open incident has anything due before this time (a resolve or a coalesced update), so tick() can
    * return at once: replay ticks on every line. Kept conservative: it may be earlier than the real next due
    * time (then a tick scans and finds less to do), never later.
    */
   #nextDueAt = -Infinity;
+  /** Evictions are logged at most every 10 s (with how many since the last log line). */
   readonly #evictionLog = new LogThrottle();
 
   constructor(options: AlertManagerOptions) {
@@ -80,30 +58,11 @@ export class AlertManager {
       newId: this.#newId,
       isKnownField: (name) => [...options.keyFields()].includes(name),
     });
-    this.#queue = new DeliveryQueue({
-      notifiers: options.notifiers,
-      maxQueued: options.maxQueuedEvents ?? 1000,
-      log: options.log,
-      stats: this.stats,
-      now: this.#now,
-      refsOf: (id) => {
-        const r = this.#store.get(id);
-        return r === undefined || Object.keys(r.refs).length === 0 ? undefined : frozenRefs(r.refs);
-      },
-      onRef: (id, name, ref) => this.setRefs(id, name, ref),
-    });
-    this.#persistence =
-      options.stateDir === null
-        ? null
-        : new AlertPersistence({
-            stateDir: options.stateDir,
-            log: options.log,
-            now: this.#now,
-            minWriteIntervalMs: options.minWriteIntervalMs ?? 1000,
-            incidents: () => [...this.#store.open(), ...this.#store.resolved()],
-            mutes: () => this.#mutes.snapshot(),
-            onWriteError: () => this.stats.stateWriteFailures++,
-          });
+    const record = (id: string) => this.#store.get(id);
+    this.#queue = createDeliveryQueue(options, this.stats, this.#now, record, (id, name, ref) => this.setRefs(id, name, ref));
+    const incidents = () => [...this.#store.open(), ...this.#store.resolved()];
+    this.#persistence = createPersistence(options, this.stats, this.#now, incidents, () => this.#mutes.snapshot());
+    this.#timers = new LiveTimers(options.log);
   }
 
   get openCount(): number {
@@ -123,19 +82,16 @@ export class AlertManager {
 
   /** The hot path: one Signal per rule match. Synchronous, no I/O; notifications are queued. */
   handle(signal: Signal): void {
-    let record = this.#store.openFor(signal.fingerprint);
-    if (record !== undefined && signal.at - record.lastSeen >= record.resolveAfterMs) {
-      this.#resolve(record, record.lastSeen + record.resolveAfterMs, signal.at);
-      this.#persistence?.incidentsChanged();
-      record = undefined;
-    }
-    if (record !== undefined) {
+    // One LRU lookup that also marks the record most recently updated (a quiet one is closed right after).
+    const record = this.#store.touchOpen(signal.fingerprint);
+    if (record !== undefined && signal.at - record.lastSeen < record.resolveAfterMs) {
       mergeSignal(record, signal);
-      this.#store.touch(record);
       this.#expectDue(record);
-    } else if (signal.firing) {
-      this.#open(signal);
-    } else return;
+    } else {
+      if (record !== undefined) this.#resolve(record, record.lastSeen + record.resolveAfterMs, signal.at);
+      if (signal.firing) this.#open(signal);
+      else if (record === undefined) return;
+    }
     this.#persistence?.incidentsChanged();
   }
 
@@ -162,16 +118,14 @@ export class AlertManager {
 
   /** Stops repeat notifications for an open incident (counting goes on; `resolved` is still sent). First ack wins. */
   acknowledge(incidentId: string, by: string, now: number = this.#now()): AckResult {
-    const r = this.#store.get(incidentId);
-    if (r === undefined) return { ok: false, reason: 'not_found' };
-    if (r.state === 'resolved') return { ok: false, reason: 'resolved' };
-    if (r.ackedBy === null) {
+    const r = this.#change(incidentId, true, (r) => {
+      if (r.ackedBy !== null) return false;
       r.ackedBy = by;
       r.ackedAt = now;
       this.#o.log.info({ incident: r.id, rule: r.rule, by }, 'incident acknowledged');
-      this.#persistence?.incidentsChanged();
-    }
-    return { ok: true, incident: toIncident(r) };
+      return true;
+    });
+    return typeof r === 'string' ? { ok: false, reason: r } : { ok: true, incident: toIncident(r) };
   }
 
   mute(input: MuteInput, now: number = this.#now()): MuteResult {
@@ -215,11 +169,11 @@ export class AlertManager {
 
   /** Stores a notifier's message reference (done automatically with what notify() returns). */
   setRefs(incidentId: string, notifier: string, ref: Readonly<Record<string, string>>): boolean {
-    const r = this.#store.get(incidentId);
-    if (r === undefined) return false;
-    r.refs[notifier] = { ...ref };
-    this.#persistence?.incidentsChanged();
-    return true;
+    const r = this.#change(incidentId, false, (r) => {
+      r.refs[notifier] = { ...ref };
+      return true;
+    });
+    return typeof r !== 'string';
   }
 
   /**
@@ -227,10 +181,11 @@ export class AlertManager {
    * show (a JSON line, an edit of the Slack message). False when the incident is unknown or already resolved.
    */
   attachTriage(incidentId: string, triage: IncidentTriage, now: number = this.#now()): boolean {
-    const r = this.#store.get(incidentId);
-    if (r === undefined || r.state !== 'open') return false;
-    r.triage = triage;
-    this.#persistence?.incidentsChanged();
+    const r = this.#change(incidentId, true, (r) => {
+      r.triage = triage;
+      return true;
+    });
+    if (typeof r === 'string') return false;
     this.#emit('triaged', r, now);
     return true;
   }
@@ -249,25 +204,22 @@ export class AlertManager {
 
   /** Live mode: a tick every tickIntervalMs (autoTick: false leaves ticking to the caller) and the GC job. Timers are unref'd. */
   start(options: { autoTick?: boolean } = {}): void {
-    if (this.#gcJob !== null) return;
-    if (options.autoTick ?? true) {
-      this.#tickTimer = setInterval(() => this.#guard('tick', () => this.tick(this.#now())), this.#o.tickIntervalMs ?? 1000);
-      this.#tickTimer.unref();
-    }
-    const schedule = this.#o.scheduleGc ?? cronGcScheduler(this.#o.log);
-    this.#gcJob = schedule(this.#o.alerting.gcSchedule, () => this.#guard('gc', () => this.gc(this.#now())));
+    this.#timers.start({
+      tick: options.autoTick ?? true ? () => this.tick(this.#now()) : null,
+      tickIntervalMs: this.#o.tickIntervalMs ?? 1000,
+      gc: () => this.gc(this.#now()),
+      gcSchedule: this.#o.alerting.gcSchedule,
+      scheduleGc: this.#o.scheduleGc,
+    });
   }
 
   /** Stops the timers, waits (up to drainTimeoutMs) for queued notifications, then writes the state. */
   async stop(options: { drainTimeoutMs?: number } = {}): Promise<void> {
-    if (this.#tickTimer !== null) clearInterval(this.#tickTimer);
-    this.#tickTimer = null;
-    this.#gcJob?.stop();
-    this.#gcJob = null;
+    this.#timers.stop();
     if (!(await this.#queue.drain(options.drainTimeoutMs ?? 5000))) {
       this.#o.log.warn({ notifiers: Object.fromEntries(this.stats.notifiers) }, 'stopping with notifications still queued');
     }
-    await this.#persistence?.flush();
+    await this.flush();
   }
 
   /** Resolves once every queued notification has been handed to its notifier and answered. */
@@ -334,11 +286,15 @@ export class AlertManager {
     this.#queue.push(incidentEvent(event, r, at));
   }
 
-  #guard(what: string, fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      this.#o.log.error({ err }, `alert manager ${what} failed`);
-    }
+  /**
+   * An operator action on one record: unknown ids (and resolved incidents when `openOnly`) are refused;
+   * otherwise `change` runs and, when it reports a change, the state is persisted. Returns the record or why not.
+   */
+  #change(id: string, openOnly: boolean, change: (r: IncidentRecord) => boolean): IncidentRecord | 'not_found' | 'resolved' {
+    const r = this.#store.get(id);
+    if (r === undefined) return 'not_found';
+    if (openOnly && r.state !== 'open') return 'resolved';
+    if (change(r)) this.#persistence?.incidentsChanged();
+    return r;
   }
 }
